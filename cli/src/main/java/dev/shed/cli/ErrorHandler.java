@@ -1,0 +1,45 @@
+package dev.shed.cli;
+
+import dev.shed.core.image.ImageNotFoundException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+
+/** Turns any exception into one clear line on stderr and an exit code; stack traces only with --debug. */
+final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
+        Throwable t = ex;
+        while ((t instanceof UncheckedIOException || t instanceof java.util.concurrent.ExecutionException
+                || t instanceof java.util.concurrent.CompletionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        cmd.getErr().println("shed: error: " + message(t));
+        if (GlobalOptions.debug()) t.printStackTrace(cmd.getErr());
+        cmd.getErr().flush();
+        return exitCode(t);
+    }
+
+    static int exitCode(Throwable t) {
+        if (t instanceof ShedException se) return se.exitCode();
+        if (t instanceof ImageNotFoundException) return ExitCodes.NOT_FOUND;
+        if (t instanceof IllegalArgumentException) return ExitCodes.USAGE;
+        return ExitCodes.FAILURE;
+    }
+
+    static String message(Throwable t) {
+        if (t instanceof NoSuchFileException e) return "no such file or directory: " + e.getFile();
+        if (t instanceof AccessDeniedException e) return "permission denied: " + e.getFile();
+        if (t instanceof FileAlreadyExistsException e) return "already exists: " + e.getFile();
+        String m = t.getMessage();
+        if (m == null || m.isBlank()) m = t.getClass().getSimpleName();
+        if (t instanceof IOException && !(t instanceof dev.shed.core.store.BlobMismatchException) && t.getClass() != IOException.class) {
+            m = t.getClass().getSimpleName() + ": " + m;
+        }
+        return m;
+    }
+}

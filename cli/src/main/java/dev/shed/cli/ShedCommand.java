@@ -1,0 +1,44 @@
+package dev.shed.cli;
+
+import dev.shed.cli.image.ImageCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** The top-level {@code shed} command. */
+@Command(name = "shed",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Keeps OCI images for microVM development environments: a deduplicated, content-addressed "
+                + "store whose manifests are flattened into one read-only EROFS lower each.",
+        subcommands = {
+                ImageCommand.class,
+                CommandLine.HelpCommand.class,
+        })
+public final class ShedCommand implements Runnable {
+    @Mixin
+    GlobalOptions globals;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** A fully configured command line: error handling, exit codes, case rules. */
+    public static CommandLine commandLine() {
+        GlobalOptions.reset();
+        CommandLine cl = new CommandLine(new ShedCommand());
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setExitCodeExceptionMapper(ErrorHandler::exitCode);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("shed: error: " + ex.getMessage());
+            c.getErr().println("See '" + c.getCommandSpec().qualifiedName() + " --help'.");
+            return ExitCodes.USAGE;
+        });
+        return cl;
+    }
+}

@@ -1,0 +1,21 @@
+package dev.shed.cli.image;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code shed image …}: the image store. */
+@Command(name = "image",
+        mixinStandardHelpOptions = true,
+        description = "Manage images in the store.",
+        subcommands = {
+                ImageLsCommand.class,
+        })
+public final class ImageCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,101 @@
+package dev.shed.cli.image;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shed.cli.GlobalOptions;
+import dev.shed.cli.output.FormatOption;
+import dev.shed.cli.output.Sizes;
+import dev.shed.cli.output.Table;
+import dev.shed.cli.output.Times;
+import dev.shed.core.image.ImageReader;
+import dev.shed.core.image.StoredImage;
+import dev.shed.core.json.Json;
+import dev.shed.core.oci.Descriptor;
+import dev.shed.core.oci.Digest;
+import dev.shed.core.oci.ImageConfig;
+import dev.shed.core.oci.Manifest;
+import dev.shed.core.oci.Reference;
+import dev.shed.core.store.NamedImage;
+import dev.shed.core.store.Store;
+import java.io.PrintWriter;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code shed image ls}: the named images. */
+@Command(name = "ls", aliases = "list", mixinStandardHelpOptions = true,
+        description = "List named images: repository, tag, manifest digest, size (sum of unique blobs), layers, created.")
+public final class ImageLsCommand implements Callable<Integer> {
+    @Mixin
+    FormatOption format;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** One listed image, computed once for both output forms. */
+    record Row(String name, Reference ref, Descriptor target, long size, int layers, String created) {}
+
+    @Override
+    public Integer call() throws Exception {
+        Store store = GlobalOptions.openStore();
+        ImageReader reader = new ImageReader(store);
+        PrintWriter out = spec.commandLine().getOut();
+        java.util.List<Row> rows = new java.util.ArrayList<>();
+        for (NamedImage n : store.names().list()) rows.add(row(reader, n));
+        if (format.json()) {
+            ArrayNode arr = Json.mapper().createArrayNode();
+            for (Row r : rows) {
+                ObjectNode o = arr.addObject();
+                o.put("name", r.name());
+                o.put("digest", r.target().digest().toString());
+                o.put("mediaType", r.target().mediaType());
+                o.put("size", r.size());
+                o.put("layers", r.layers());
+                o.put("created", r.created());
+            }
+            out.println(Json.pretty(arr));
+        } else {
+            Table t = new Table("REPOSITORY", "TAG", "DIGEST", "SIZE", "LAYERS", "CREATED");
+            for (Row r : rows) {
+                t.row(displayRepository(r.ref()), r.ref().tag(), r.target().digest().shortHex(), Sizes.human(r.size()),
+                        r.layers(), Times.ago(r.created()));
+            }
+            t.print(out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static Row row(ImageReader reader, NamedImage n) throws java.io.IOException {
+        StoredImage img = reader.load(n.name(), n.target());
+        Set<Digest> blobs = new LinkedHashSet<>();
+        long size = 0;
+        Set<Digest> layers = new LinkedHashSet<>();
+        String created = null;
+        if (img.isIndex() && blobs.add(img.target().digest())) size += img.target().size();
+        for (Manifest m : img.manifests()) {
+            if (blobs.add(m.digest())) size += m.descriptor().size();
+            if (blobs.add(m.config().digest())) size += m.config().size();
+            for (Descriptor l : m.layers()) {
+                layers.add(l.digest());
+                if (blobs.add(l.digest())) size += l.size();
+            }
+            if (created == null) {
+                ImageConfig c = reader.config(m);
+                created = c.created();
+            }
+        }
+        return new Row(n.name(), Reference.parse(n.name()), n.target(), size, layers.size(), created);
+    }
+
+    /** docker shows Hub library images by their short name. */
+    static String displayRepository(Reference ref) {
+        if (ref.registry().equals(Reference.DOCKER_HUB)) {
+            return ref.repository().startsWith("library/") ? ref.repository().substring(8) : ref.repository();
+        }
+        return ref.name();
+    }
+}

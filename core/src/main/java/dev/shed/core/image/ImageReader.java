@@ -1,0 +1,115 @@
+package dev.shed.core.image;
+
+import dev.shed.core.oci.Descriptor;
+import dev.shed.core.oci.Digest;
+import dev.shed.core.oci.ImageConfig;
+import dev.shed.core.oci.Index;
+import dev.shed.core.oci.Manifest;
+import dev.shed.core.oci.MediaType;
+import dev.shed.core.oci.Platform;
+import dev.shed.core.oci.Reference;
+import dev.shed.core.store.ImageNames;
+import dev.shed.core.store.NamedImage;
+import dev.shed.core.store.Store;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads images out of a store: names to manifests, indexes and configs, always from the stored bytes. */
+public final class ImageReader {
+    private final Store store;
+
+    public ImageReader(Store store) {
+        this.store = store;
+    }
+
+    /** Resolves a name ({@code full}, {@code host/repo:tag}) or a manifest/index digest present in the store. */
+    public StoredImage resolve(String nameOrDigest) throws IOException {
+        if (nameOrDigest.startsWith(Digest.ALGORITHM + ":")) {
+            Digest d = Digest.parse(nameOrDigest);
+            Descriptor target = describeStored(d);
+            return load(null, target);
+        }
+        String normalised;
+        try {
+            normalised = ImageNames.normalise(nameOrDigest);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        Reference ref = Reference.parse(nameOrDigest);
+        Optional<NamedImage> named = store.names().get(normalised);
+        if (named.isEmpty()) throw new ImageNotFoundException("no such image: " + normalised);
+        if (ref.digest() != null && !ref.digest().equals(named.get().target().digest())) {
+            throw new ImageNotFoundException("no such image: " + normalised);
+        }
+        return load(normalised, named.get().target());
+    }
+
+    /** Builds a descriptor for a blob found only by digest, sniffing whether it is a manifest or an index. */
+    private Descriptor describeStored(Digest d) throws IOException {
+        if (!store.blobs().exists(d)) throw new ImageNotFoundException("no such image: " + d);
+        byte[] raw = store.blobs().read(d);
+        String mt = sniffMediaType(raw, d);
+        return new Descriptor(mt, d, raw.length);
+    }
+
+    private static String sniffMediaType(byte[] raw, Digest d) {
+        var n = dev.shed.core.json.Json.parseObject(raw, "blob " + d);
+        String mt = dev.shed.core.json.Json.text(n, "mediaType");
+        if (mt != null) return mt;
+        if (n.has("manifests")) return MediaType.OCI_INDEX;
+        if (n.has("layers")) return MediaType.OCI_MANIFEST;
+        throw new ImageNotFoundException(d + " is not a manifest or index");
+    }
+
+    public StoredImage load(String name, Descriptor target) throws IOException {
+        if (MediaType.isIndex(target.mediaType())) {
+            Index index = index(target);
+            List<Manifest> present = new ArrayList<>();
+            for (Descriptor child : index.manifests()) {
+                if (MediaType.isManifest(child.mediaType()) && store.blobs().exists(child.digest())) {
+                    present.add(manifest(child));
+                }
+            }
+            return new StoredImage(name, target, index, present);
+        }
+        return new StoredImage(name, target, null, List.of(manifest(target)));
+    }
+
+    public Manifest manifest(Descriptor d) throws IOException {
+        byte[] raw = store.blobs().read(d.digest());
+        Manifest m = Manifest.parse(raw, d.mediaType());
+        if (!m.digest().equals(d.digest())) throw new IOException("stored manifest " + d.digest() + " is corrupt");
+        return m;
+    }
+
+    public Index index(Descriptor d) throws IOException {
+        return Index.parse(store.blobs().read(d.digest()), d.mediaType());
+    }
+
+    public ImageConfig config(Manifest m) throws IOException {
+        return ImageConfig.parse(store.blobs().read(m.config().digest()), "config " + m.config().digest() + " of manifest " + m.digest());
+    }
+
+    /** The manifest of {@code image} for {@code platform} (null: the only one present, else the host's). */
+    public Manifest select(StoredImage image, Platform platform) throws IOException {
+        if (!image.isIndex()) return image.manifests().get(0);
+        Platform wanted = platform != null ? platform : image.manifests().size() == 1 ? null : Platform.host();
+        if (wanted == null) return image.manifests().get(0);
+        Optional<Descriptor> d = image.index().select(wanted);
+        if (d.isEmpty() || !store.blobs().exists(d.get().digest())) {
+            throw new ImageNotFoundException((image.name() == null ? image.target().digest().toString() : image.name())
+                    + " has no " + wanted + " manifest in the store (present: " + presentPlatforms(image) + ")");
+        }
+        return manifest(d.get());
+    }
+
+    private String presentPlatforms(StoredImage image) {
+        List<String> out = new ArrayList<>();
+        for (Descriptor d : image.index().manifests()) {
+            if (store.blobs().exists(d.digest()) && d.platform() != null) out.add(d.platform().toString());
+        }
+        return out.isEmpty() ? "none" : String.join(", ", out);
+    }
+}

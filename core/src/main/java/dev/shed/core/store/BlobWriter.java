@@ -1,0 +1,155 @@
+package dev.shed.core.store;
+
+import dev.shed.core.oci.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+
+/**
+ * One blob being written into the ingest area. Bytes are hashed as they stream in; {@link #commit} verifies
+ * digest and size, fsyncs and renames the file into blobs/sha256/ so readers never see a partial blob.
+ * A writer for a known digest may start at a non-zero offset (the bytes already on disk from an interrupted
+ * attempt are re-hashed first) so downloads can resume with HTTP Range.
+ */
+public final class BlobWriter implements AutoCloseable {
+    private final ContentStore store;
+    private final Path file;
+    private final Digest expected;
+    private final long expectedSize;
+    private final FileLocks.Held lock;
+    private final FileChannel channel;
+    private final MessageDigest sha = Digest.newSha256();
+    private long written;
+    private boolean done;
+
+    BlobWriter(ContentStore store, Path file, Digest expected, long expectedSize, FileLocks.Held lock, boolean resume)
+            throws IOException {
+        this.store = store;
+        this.file = file;
+        this.expected = expected;
+        this.expectedSize = expectedSize;
+        this.lock = lock;
+        if (!resume) Files.deleteIfExists(file);
+        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        if (resume) rehashExisting();
+    }
+
+    private void rehashExisting() throws IOException {
+        long size = channel.size();
+        if (expectedSize >= 0 && size > expectedSize) {
+            channel.truncate(0);
+            size = 0;
+        }
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        long pos = 0;
+        while (pos < size) {
+            buf.clear();
+            int n = channel.read(buf, pos);
+            if (n < 0) break;
+            sha.update(buf.array(), 0, n);
+            pos += n;
+        }
+        written = pos;
+        channel.position(pos);
+    }
+
+    /** Bytes already in the file: where a resumed download starts. */
+    public long offset() {
+        return written;
+    }
+
+    public void write(byte[] b, int off, int len) throws IOException {
+        if (expectedSize >= 0 && written + len > expectedSize) {
+            throw new BlobMismatchException(what() + ": more than the expected " + expectedSize + " bytes");
+        }
+        sha.update(b, off, len);
+        ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+        while (buf.hasRemaining()) channel.write(buf);
+        written += len;
+    }
+
+    /** Copies the whole stream in. */
+    public void writeAll(InputStream in) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        int n;
+        while ((n = in.read(buf)) > 0) write(buf, 0, n);
+    }
+
+    public OutputStream asOutputStream() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                BlobWriter.this.write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                BlobWriter.this.write(b, off, len);
+            }
+        };
+    }
+
+    /**
+     * Verifies and publishes the blob. Throws {@link BlobMismatchException} (and discards the bytes) when digest
+     * or size differ from what was expected.
+     */
+    public Digest commit() throws IOException {
+        if (done) throw new IllegalStateException("already committed");
+        done = true;
+        try {
+            Digest actual = Digest.fromRaw(sha.digest());
+            if (expectedSize >= 0 && written != expectedSize) {
+                throw new BlobMismatchException(what() + ": got " + written + " bytes, expected " + expectedSize);
+            }
+            if (expected != null && !expected.equals(actual)) {
+                throw new BlobMismatchException(what() + ": content has digest " + actual + " (" + written + " bytes)");
+            }
+            channel.force(true);
+            channel.close();
+            store.publish(file, actual);
+            return actual;
+        } catch (IOException | RuntimeException e) {
+            discard();
+            throw e;
+        }
+    }
+
+    public long size() {
+        return written;
+    }
+
+    private String what() {
+        return expected == null ? "blob" : "blob " + expected;
+    }
+
+    private void discard() {
+        try {
+            channel.close();
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a leftover ingest file is removed by the next prune
+        }
+    }
+
+    /**
+     * Releases the writer. An uncommitted writer for a known digest keeps its partial file for a later resume;
+     * one for an unknown digest is deleted.
+     */
+    @Override
+    public void close() {
+        try {
+            if (channel.isOpen()) channel.close();
+            if (!done && expected == null) Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // best effort
+        } finally {
+            lock.close();
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.shed.core.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * Named cross-process locks (POSIX record locks on files under shed/locks/) that are also safe between
+ * threads of one JVM: the JVM forbids overlapping FileLocks in one process, so each name has an in-process
+ * read/write lock in front of one shared OS lock, held while any thread holds the name.
+ */
+public final class FileLocks {
+    private final Path dir;
+    private final Map<String, Entry> entries = new HashMap<>();
+
+    public FileLocks(Path dir) {
+        this.dir = dir;
+    }
+
+    /** A held lock; closing releases it. */
+    public interface Held extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static final class Entry {
+        final ReentrantReadWriteLock local = new ReentrantReadWriteLock(true);
+        FileChannel channel;
+        FileLock osLock;
+        int holders;
+        boolean osShared;
+    }
+
+    public Held exclusive(String name) {
+        return acquire(name, false);
+    }
+
+    public Held shared(String name) {
+        return acquire(name, true);
+    }
+
+    private Held acquire(String name, boolean shared) {
+        Entry e;
+        synchronized (entries) {
+            e = entries.computeIfAbsent(name, k -> new Entry());
+        }
+        var local = shared ? e.local.readLock() : e.local.writeLock();
+        local.lock();
+        try {
+            synchronized (e) {
+                if (e.holders == 0) {
+                    e.channel = openLockFile(name);
+                    e.osLock = lockOs(e.channel, shared, name);
+                    e.osShared = shared;
+                } else if (!shared && e.osShared) {
+                    throw new IllegalStateException("lock upgrade not supported: " + name);
+                }
+                e.holders++;
+            }
+        } catch (RuntimeException ex) {
+            local.unlock();
+            throw ex;
+        }
+        Entry entry = e;
+        return new Held() {
+            private boolean closed;
+
+            @Override
+            public void close() {
+                if (closed) return;
+                closed = true;
+                synchronized (entry) {
+                    if (--entry.holders == 0) {
+                        try {
+                            entry.osLock.release();
+                            entry.channel.close();
+                        } catch (IOException ignored) {
+                            // closing the channel releases the OS lock regardless
+                        }
+                        entry.osLock = null;
+                        entry.channel = null;
+                    }
+                }
+                local.unlock();
+            }
+        };
+    }
+
+    private FileChannel openLockFile(String name) {
+        try {
+            Files.createDirectories(dir);
+            return FileChannel.open(dir.resolve(name + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.READ);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot open lock " + name + " in " + dir, ex);
+        }
+    }
+
+    private static FileLock lockOs(FileChannel ch, boolean shared, String name) {
+        try {
+            return ch.lock(0, Long.MAX_VALUE, shared);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot lock " + name, ex);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.shed.core.store;
+
+import dev.shed.core.oci.Digest;
+import java.nio.file.Path;
+
+/**
+ * Where everything lives under a store root. The root is an OCI image layout (oci-layout, index.json,
+ * blobs/sha256/) so skopeo and umoci can read it; cache/ holds materialized lowers (the seed's
+ * cache/sha256/&lt;manifest-hex&gt;.erofs); shed/ holds shed's own state, which OCI tools ignore.
+ */
+public record StoreLayout(Path root) {
+
+    public StoreLayout {
+        root = root.toAbsolutePath().normalize();
+    }
+
+    public Path ociLayoutFile() { return root.resolve("oci-layout"); }
+    public Path indexFile() { return root.resolve("index.json"); }
+    public Path blobsDir() { return root.resolve("blobs").resolve("sha256"); }
+    public Path blob(Digest d) { return blobsDir().resolve(d.hex()); }
+
+    public Path cacheDir() { return root.resolve("cache").resolve("sha256"); }
+    public Path erofsLower(Digest manifest) { return cacheDir().resolve(manifest.hex() + ".erofs"); }
+    /** The parameters a lower was built with, beside it; a lower without a matching record is rebuilt. */
+    public Path erofsLowerRecord(Digest manifest) { return cacheDir().resolve(manifest.hex() + ".erofs.json"); }
+    /** Legacy per-layer ext4 caches of shed v0.5.0: accounted and prunable, never served. */
+    public Path legacyExt4(Digest layer) { return cacheDir().resolve(layer.hex() + ".ext4"); }
+
+    public Path stateDir() { return root.resolve("shed"); }
+    /** In-progress blob writes, one file per digest being written (or a random name when unknown). */
+    public Path ingestDir() { return stateDir().resolve("ingest"); }
+    /** Scratch space for in-progress derived files (lowers being built, archives being written). */
+    public Path tmpDir() { return stateDir().resolve("tmp"); }
+    public Path locksDir() { return stateDir().resolve("locks"); }
+    public Path shedsDir() { return stateDir().resolve("sheds"); }
+    public Path snapshotsDir() { return stateDir().resolve("snapshots"); }
+    public Path mountsDir() { return stateDir().resolve("mounts"); }
+    public Path configFile() { return stateDir().resolve("config.json"); }
+    /** Last-use times of lowers for LRU eviction (one small file per manifest: its mtime is the time). */
+    public Path usageDir() { return stateDir().resolve("usage"); }
+}

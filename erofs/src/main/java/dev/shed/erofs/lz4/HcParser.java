@@ -1,0 +1,154 @@
+package dev.shed.erofs.lz4;
+
+import static dev.shed.erofs.lz4.Lz4Format.LAST_LITERALS;
+import static dev.shed.erofs.lz4.Lz4Format.MAX_OFFSET;
+import static dev.shed.erofs.lz4.Lz4Format.MF_LIMIT;
+import static dev.shed.erofs.lz4.Lz4Format.MIN_MATCH;
+
+/**
+ * Levels 1..12: every position is inserted into hash chains over the 64 KiB window; each search walks up to
+ * {@code depth} candidates, and a found match is only taken after checking whether starting one (or two)
+ * bytes later gives a longer one (lazy matching).
+ */
+final class HcParser {
+    private static final int HASH_LOG = 15;
+    private static final int WINDOW_MASK = 0xFFFF;
+
+    private final PositionTable heads = new PositionTable(HASH_LOG);
+    /** chain[p & 0xFFFF] = distance from p to the previous position with the same hash; 0 = none. */
+    private final char[] chain = new char[WINDOW_MASK + 1];
+    private final int depth;
+    private final int niceLength;
+    private final boolean lazy2;
+
+    private byte[] src;
+    private int start;
+    private int nextToInsert;
+    private int matchPos;
+
+    HcParser(int level) {
+        this.depth = depthFor(level);
+        this.niceLength = level >= 10 ? 1 << 12 : level >= 6 ? 256 : 64;
+        this.lazy2 = level >= 6;
+    }
+
+    private static int depthFor(int level) {
+        // 1 -> 2, ..., 9 -> 512 candidates; 10..12 search much deeper.
+        return level <= 9 ? 1 << level : 1 << Math.min(2 * level - 9, 15);
+    }
+
+    private static int hash(int v) {
+        return (v * -1640531535) >>> (32 - HASH_LOG);
+    }
+
+    void parse(byte[] src, int start, int end, SequenceWriter out) {
+        heads.begin(start, end - start);
+        if (end - start < MF_LIMIT + 1) {
+            return;
+        }
+        this.src = src;
+        this.start = start;
+        this.nextToInsert = start;
+        final int mfLimit = end - MF_LIMIT;
+        final int matchLimit = end - LAST_LITERALS;
+
+        int ip = start + 1;
+        while (ip <= mfLimit) {
+            int len = longestMatch(ip, matchLimit, MIN_MATCH - 1);
+            if (len < MIN_MATCH) {
+                ip++;
+                continue;
+            }
+            int pos = matchPos;
+            // Lazy evaluation: prefer a strictly better match one or two bytes later.
+            while (ip + 1 <= mfLimit) {
+                int len1 = longestMatch(ip + 1, matchLimit, len);
+                if (len1 > len) {
+                    ip += 1;
+                    len = len1;
+                    pos = matchPos;
+                    continue;
+                }
+                if (lazy2 && ip + 2 <= mfLimit) {
+                    int len2 = longestMatch(ip + 2, matchLimit, len + 1);
+                    if (len2 > len + 1) {
+                        ip += 2;
+                        len = len2;
+                        pos = matchPos;
+                        continue;
+                    }
+                }
+                break;
+            }
+            // Backward extension over pending literals (cheap gain after lazy steps).
+            int anchor = out.anchor();
+            while (ip > anchor && pos > start && src[ip - 1] == src[pos - 1]) {
+                ip--;
+                pos--;
+                len++;
+            }
+            int emitted = out.emit(ip, len, ip - pos);
+            if (emitted == 0) {
+                return;
+            }
+            ip += emitted;
+        }
+    }
+
+    private void insertUpTo(int target) {
+        final int[] t = heads.slots;
+        final int bias = heads.bias;
+        final int validFrom = heads.validFrom;
+        final byte[] s = src;
+        for (int p = nextToInsert; p < target; p++) {
+            int h = hash(Bytes.readInt(s, p));
+            int stored = t[h];
+            int delta = stored >= validFrom ? p - (stored - bias) : 0;
+            chain[p & WINDOW_MASK] = (char) (delta > MAX_OFFSET ? 0 : delta);
+            t[h] = p + bias;
+        }
+        if (target > nextToInsert) {
+            nextToInsert = target;
+        }
+    }
+
+    /**
+     * Longest match for ip among up to {@code depth} earlier candidates, ending no later than {@code limit}.
+     * Only matches longer than {@code minLen} are reported; the result is that length (else {@code minLen})
+     * and {@link #matchPos}.
+     */
+    private int longestMatch(int ip, int limit, int minLen) {
+        insertUpTo(ip);
+        final byte[] s = src;
+        int best = minLen;
+        int maxLen = limit - ip;
+        if (best >= maxLen) {
+            return best;
+        }
+        int stored = heads.slots[hash(Bytes.readInt(s, ip))];
+        if (stored < heads.validFrom) {
+            return best;
+        }
+        int cand = stored - heads.bias;
+        int lowest = Math.max(start, ip - MAX_OFFSET);
+        for (int n = depth; n > 0 && cand >= lowest; n--) {
+            // Quick reject: a longer match must agree at index `best`.
+            if (s[cand + best] == s[ip + best]) {
+                int len = Bytes.commonLength(s, cand, ip, limit);
+                if (len > best) {
+                    best = len;
+                    matchPos = cand;
+                    if (len >= niceLength || len >= maxLen) {
+                        break;
+                    }
+                }
+            }
+            int delta = chain[cand & WINDOW_MASK];
+            if (delta == 0) {
+                break;
+            }
+            cand -= delta;
+        }
+        return best;
+    }
+}

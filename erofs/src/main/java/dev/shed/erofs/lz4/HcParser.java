@@ -33,8 +33,8 @@ final class HcParser {
     }
 
     private static int depthFor(int level) {
-        // 1 -> 2, ..., 9 -> 512 candidates; 10..12 search much deeper.
-        return level <= 9 ? 1 << level : 1 << Math.min(2 * level - 9, 15);
+        // 1 -> 1, ..., 9 -> 256 candidates (as LZ4HC); 10..12 search much deeper.
+        return level <= 9 ? 1 << (level - 1) : 1 << Math.min(2 * level - 10, 15);
     }
 
     private static int hash(int v) {
@@ -132,8 +132,8 @@ final class HcParser {
         int cand = stored - heads.bias;
         int lowest = Math.max(start, ip - MAX_OFFSET);
         for (int n = depth; n > 0 && cand >= lowest; n--) {
-            // Quick reject: a longer match must agree at index `best`.
-            if (s[cand + best] == s[ip + best]) {
+            // Quick reject: a longer match must agree on the 4 bytes ending at index `best`.
+            if (Bytes.readInt(s, cand + best - 3) == Bytes.readInt(s, ip + best - 3)) {
                 int len = Bytes.commonLength(s, cand, ip, limit);
                 if (len > best) {
                     best = len;

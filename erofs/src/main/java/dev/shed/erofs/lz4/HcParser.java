@@ -7,8 +7,8 @@ import static dev.shed.erofs.lz4.Lz4Format.MIN_MATCH;
 
 /**
  * Levels 1..12: every position is inserted into hash chains over the 64 KiB window; each search walks up to
- * {@code depth} candidates, and a found match is only taken after checking whether starting one (or two)
- * bytes later gives a longer one (lazy matching).
+ * {@code depth} candidates, and a found match is only taken after checking whether starting one byte later
+ * gives a longer one (lazy matching). Not an optimal parser: levels 10..12 only search deeper.
  */
 final class HcParser {
     private static final int HASH_LOG = 15;
@@ -19,22 +19,19 @@ final class HcParser {
     private final char[] chain = new char[WINDOW_MASK + 1];
     private final int depth;
     private final int niceLength;
-    private final boolean lazy2;
 
     private byte[] src;
     private int start;
     private int nextToInsert;
     private int matchPos;
 
-    HcParser(int level) {
-        this.depth = depthFor(level);
-        this.niceLength = level >= 10 ? 1 << 12 : level >= 6 ? 256 : 64;
-        this.lazy2 = level >= 6;
-    }
+    /** Candidates examined per search, by level: LZ4HC-like up to 9, then much deeper. */
+    private static final int[] DEPTH = {0, 4, 8, 12, 16, 24, 32, 64, 128, 256, 1024, 4096, 16384};
 
-    private static int depthFor(int level) {
-        // 1 -> 1, ..., 9 -> 256 candidates (as LZ4HC); 10..12 search much deeper.
-        return level <= 9 ? 1 << (level - 1) : 1 << Math.min(2 * level - 10, 15);
+    HcParser(int level) {
+        this.depth = DEPTH[level];
+        // Long matches are cheap to encode either way; stop searching once one is "long enough".
+        this.niceLength = level >= 10 ? 1 << 12 : level == 9 ? 256 : 128;
     }
 
     private static int hash(int v) {
@@ -60,25 +57,16 @@ final class HcParser {
                 continue;
             }
             int pos = matchPos;
-            // Lazy evaluation: prefer a strictly better match one or two bytes later.
+            // Lazy evaluation: while the next position has a strictly longer match, emit a literal instead.
+            // (Also trying two positions ahead measured slightly worse on text, and slower.)
             while (ip + 1 <= mfLimit) {
-                int len1 = longestMatch(ip + 1, matchLimit, len);
-                if (len1 > len) {
-                    ip += 1;
-                    len = len1;
-                    pos = matchPos;
-                    continue;
+                int next = longestMatch(ip + 1, matchLimit, len);
+                if (next <= len) {
+                    break;
                 }
-                if (lazy2 && ip + 2 <= mfLimit) {
-                    int len2 = longestMatch(ip + 2, matchLimit, len + 1);
-                    if (len2 > len + 1) {
-                        ip += 2;
-                        len = len2;
-                        pos = matchPos;
-                        continue;
-                    }
-                }
-                break;
+                ip++;
+                len = next;
+                pos = matchPos;
             }
             // Backward extension over pending literals (cheap gain after lazy steps).
             int anchor = out.anchor();

@@ -31,12 +31,13 @@ final class FastParser {
 
         t[hash(Bytes.readLong(src, start))] = start + bias;
         int ip = start + 1;
+        int searchLimit = Math.min(mfLimit, out.literalHorizon());
         while (true) {
             // Find a 4-byte match.
             int ref;
             int attempts = 1 << SKIP_TRIGGER;
             while (true) {
-                if (ip > mfLimit) {
+                if (ip > searchLimit) {
                     return;
                 }
                 long word = Bytes.readLong(src, ip);
@@ -64,7 +65,8 @@ final class FastParser {
                 return;
             }
             ip += emitted;
-            if (ip > mfLimit) {
+            searchLimit = Math.min(mfLimit, out.literalHorizon());
+            if (ip > searchLimit) {
                 return;
             }
             // Cheap extra insertion so the next search benefits from the match's tail.

@@ -50,7 +50,8 @@ final class HcParser {
         final int matchLimit = end - LAST_LITERALS;
 
         int ip = start + 1;
-        while (ip <= mfLimit) {
+        int searchLimit = Math.min(mfLimit, out.literalHorizon());
+        while (ip <= searchLimit) {
             int len = longestMatch(ip, matchLimit, MIN_MATCH - 1);
             if (len < MIN_MATCH) {
                 ip++;
@@ -59,7 +60,7 @@ final class HcParser {
             int pos = matchPos;
             // Lazy evaluation: while the next position has a strictly longer match, emit a literal instead.
             // (Also trying two positions ahead measured slightly worse on text, and slower.)
-            while (ip + 1 <= mfLimit) {
+            while (ip + 1 <= searchLimit) {
                 int next = longestMatch(ip + 1, matchLimit, len);
                 if (next <= len) {
                     break;
@@ -80,6 +81,7 @@ final class HcParser {
                 return;
             }
             ip += emitted;
+            searchLimit = Math.min(mfLimit, out.literalHorizon());
         }
     }
 

@@ -43,6 +43,15 @@ final class SequenceWriter {
         return anchor;
     }
 
+    /**
+     * Source position past which pending literals alone would overflow the output. Parsers stop searching there:
+     * nothing found beyond it could be emitted, and without this bound a call handed a huge, incompressible
+     * source would scan all of it only to keep a capacity-sized prefix.
+     */
+    int literalHorizon() {
+        return anchor + Math.max(0, Lz4Format.maxLiteralsFitting(dstEnd - op));
+    }
+
     /** Output bytes needed after a match of this length for a legal final literal run. */
     private static int tailReserve(int matchLen) {
         return 1 + Math.max(LAST_LITERALS, MF_LIMIT - matchLen);

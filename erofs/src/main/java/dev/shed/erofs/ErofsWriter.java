@@ -28,7 +28,8 @@ import java.util.zip.CRC32C;
  *   <li>File data is streamed: full blocks go to a temporary spool file beside the output (or are
  *       compressed on worker threads first); memory per entry is a small fixed record.</li>
  * </ul>
- * Not thread-safe: call from one thread.
+ * If an {@code add} throws, the writer is unusable: {@code close()} then releases its resources,
+ * writes no image and throws {@link IllegalStateException}. Not thread-safe: call from one thread.
  */
 public final class ErofsWriter implements Closeable {
     private static final int COPY_BUFFER = 256 * 1024;
@@ -41,6 +42,8 @@ public final class ErofsWriter implements Closeable {
     private final byte[] copyBuffer = new byte[COPY_BUFFER];
     private ErofsImageStats stats;
     private boolean closed;
+    /** Set when an add() failed midway; close() then only releases resources. */
+    private boolean failed;
 
     private ErofsWriter(Path output, ErofsOptions options) throws IOException {
         this.output = output;
@@ -73,6 +76,7 @@ public final class ErofsWriter implements Closeable {
         ensureOpen();
         if (entry.type() != EntryType.FILE) throw new IllegalArgumentException("not a regular file: " + entry.path());
         Node node = tree.put(entry);
+        failed = true;   // until the data is fully in: a half-added file must never reach an image
         CRC32C crc = new CRC32C();
         if (compression != null && entry.size() > ErofsFormat.BLOCK_SIZE) {
             streamCompressed(node, entry, data, crc);
@@ -88,6 +92,7 @@ public final class ErofsWriter implements Closeable {
         }
         if (data.read() != -1) throw new IOException("stream for " + entry.path() + " is longer than " + entry.size());
         node.contentCrc = crc.getValue();
+        failed = false;
     }
 
     private void streamPlain(Node node, ErofsEntry entry, InputStream data, CRC32C crc) throws IOException {
@@ -140,6 +145,7 @@ public final class ErofsWriter implements Closeable {
         if (closed) return;
         closed = true;
         try (spool) {
+            if (failed) throw new IllegalStateException("an add() failed; no image was written to " + output);
             if (compression != null) compression.finish();
             try (FileChannel out = FileChannel.open(output, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ)) {

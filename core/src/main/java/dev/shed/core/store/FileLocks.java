@@ -18,7 +18,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class FileLocks {
     private final Path dir;
-    private final Map<String, Entry> entries = new HashMap<>();
+    /**
+     * JVM-wide, keyed by lock file path: two Store instances on one root in one JVM (tests, a CLI run in-process)
+     * must share the OS lock, since the JVM refuses a second FileLock on the same file.
+     */
+    private static final Map<String, Entry> ENTRIES = new HashMap<>();
 
     public FileLocks(Path dir) {
         this.dir = dir;
@@ -52,9 +56,7 @@ public final class FileLocks {
      */
     public java.util.Optional<Held> tryExclusive(String name) {
         Entry e;
-        synchronized (entries) {
-            e = entries.computeIfAbsent(name, k -> new Entry());
-        }
+        e = entry(name);
         var local = e.local.writeLock();
         if (!local.tryLock()) return java.util.Optional.empty();
         try {
@@ -96,9 +98,7 @@ public final class FileLocks {
 
     private Held acquire(String name, boolean shared) {
         Entry e;
-        synchronized (entries) {
-            e = entries.computeIfAbsent(name, k -> new Entry());
-        }
+        e = entry(name);
         var local = shared ? e.local.readLock() : e.local.writeLock();
         local.lock();
         try {
@@ -142,6 +142,13 @@ public final class FileLocks {
                 local.unlock();
             }
         };
+    }
+
+    private Entry entry(String name) {
+        String key = dir.toAbsolutePath().normalize().resolve(name + ".lock").toString();
+        synchronized (ENTRIES) {
+            return ENTRIES.computeIfAbsent(key, k -> new Entry());
+        }
     }
 
     private FileChannel openLockFile(String name) {

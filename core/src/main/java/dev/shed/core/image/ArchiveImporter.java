@@ -12,6 +12,7 @@ import dev.shed.core.oci.Platform;
 import dev.shed.core.oci.Reference;
 import dev.shed.core.progress.Progress;
 import dev.shed.core.store.BlobMismatchException;
+import dev.shed.core.store.BlobWriter;
 import dev.shed.core.store.FileLocks;
 import dev.shed.core.store.Store;
 import java.io.IOException;
@@ -71,9 +72,10 @@ public final class ArchiveImporter {
             }
             names.add(new Imported(options.tag() != null ? normaliseTag(options.tag()) : img.name(), target));
         }
+        List<Descriptor> ordered = new ArrayList<>(blobs.values());
+        for (Descriptor p : parents) if (!blobs.containsKey(p.digest())) ordered.add(p);
         try (FileLocks.Held session = store.writeSession()) {
-            for (Descriptor d : blobs.values()) copy(source, d);
-            for (Descriptor d : parents) copy(source, d);
+            stageVerifyPublish(source, ordered);
             for (Imported n : names) store.names().put(n.name(), n.target());
         }
         return names;
@@ -194,35 +196,50 @@ public final class ArchiveImporter {
         return raw;
     }
 
-    private void copy(ImageSource source, Descriptor d) throws IOException {
-        Progress.Task task = progress.start(d.digest().shortHex(), "Copying", d.size());
-        if (store.blobs().exists(d.digest())) {
-            task.finish("Already exists");
-            return;
+    /**
+     * Streams every missing blob into the ingest area and verifies it; only when all of them verified are they
+     * published (children first). So a refused archive stores nothing at all. Per-blob locks are taken in digest
+     * order, so two processes importing overlapping archives can't deadlock; a blob another process published
+     * meanwhile is skipped.
+     */
+    private void stageVerifyPublish(ImageSource source, List<Descriptor> ordered) throws IOException {
+        List<Descriptor> byDigest = new ArrayList<>(ordered);
+        byDigest.sort(java.util.Comparator.comparing(Descriptor::digest));
+        Map<Digest, BlobWriter> staged = new LinkedHashMap<>();
+        try {
+            for (Descriptor d : byDigest) {
+                Progress.Task task = progress.start(d.digest().shortHex(), "Copying", d.size());
+                if (staged.containsKey(d.digest()) || store.blobs().exists(d.digest())) {
+                    task.finish("Already exists");
+                    continue;
+                }
+                if (!source.has(d.digest())) throw new IllegalArgumentException(source.describe() + ": the archive lacks blob " + d.digest());
+                BlobWriter w = store.blobs().writer(d.digest(), d.size(), false);
+                staged.put(d.digest(), w);
+                if (store.blobs().exists(d.digest())) {
+                    task.finish("Already exists");
+                    continue;
+                }
+                try (InputStream in = source.open(d.digest())) {
+                    byte[] buf = new byte[1 << 16];
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        w.write(buf, 0, n);
+                        task.advance(n);
+                    }
+                    w.verify();
+                } catch (BlobMismatchException e) {
+                    throw new BlobMismatchException(source.describe() + ": " + e.getMessage() + " (refused; nothing stored)");
+                }
+                task.finish("Verified");
+            }
+            for (Descriptor d : ordered) {
+                BlobWriter w = staged.get(d.digest());
+                if (w != null && !store.blobs().exists(d.digest())) w.commit();
+            }
+        } finally {
+            for (BlobWriter w : staged.values()) w.close();
         }
-        if (!source.has(d.digest())) throw new IllegalArgumentException(source.describe() + ": the archive lacks blob " + d.digest());
-        try (InputStream in = source.open(d.digest())) {
-            store.blobs().put(new CountingStream(in, task), d.digest(), d.size());
-        } catch (BlobMismatchException e) {
-            throw new BlobMismatchException(source.describe() + ": " + e.getMessage() + " (refused; nothing named)");
-        }
-        task.finish("Copied");
     }
 
-    /** Reports bytes read to a progress task. */
-    private static final class CountingStream extends java.io.FilterInputStream {
-        private final Progress.Task task;
-
-        CountingStream(InputStream in, Progress.Task task) {
-            super(in);
-            this.task = task;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) task.advance(n);
-            return n;
-        }
-    }
 }

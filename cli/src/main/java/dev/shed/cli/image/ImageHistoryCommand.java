@@ -8,11 +8,11 @@ import dev.shed.cli.output.FormatOption;
 import dev.shed.cli.output.Sizes;
 import dev.shed.cli.output.Table;
 import dev.shed.cli.output.Times;
+import dev.shed.core.image.EmptyLayer;
 import dev.shed.core.image.ImageReader;
 import dev.shed.core.image.StoredImage;
 import dev.shed.core.json.Json;
 import dev.shed.core.oci.Descriptor;
-import dev.shed.core.oci.Digest;
 import dev.shed.core.oci.ImageConfig;
 import dev.shed.core.oci.Manifest;
 import dev.shed.core.oci.Platform;
@@ -33,8 +33,6 @@ import picocli.CommandLine.Parameters;
                 "Entries marked empty_layer made no layer: LAYER '<none>', SIZE 0B. A layer that is the 32-byte gzipped empty tar "
                         + "(sha256:4f4fb700…, left by ENV/LABEL steps) shows as '<empty layer>'. SIZE is the stored (compressed) blob size."})
 public final class ImageHistoryCommand implements Callable<Integer> {
-    /** The gzip of an empty tar, which buildkit emits for metadata-only steps. */
-    public static final Digest EMPTY_GZIP_LAYER = Digest.parse("sha256:4f4fb700ef54461cfa02571ae0db9a0dc1e0cdb5577484a6d75e68dc38e8acc1");
     private static final int CREATED_BY_WIDTH = 45;
 
     @Parameters(index = "0", paramLabel = "NAME")
@@ -73,7 +71,7 @@ public final class ImageHistoryCommand implements Callable<Integer> {
                 ObjectNode o = arr.addObject();
                 o.put("layer", r.layer() == null ? null : r.layer().digest().toString());
                 o.put("emptyLayer", r.emptyLayer());
-                o.put("emptyGzipLayer", r.layer() != null && r.layer().digest().equals(EMPTY_GZIP_LAYER));
+                o.put("emptyGzipLayer", r.layer() != null && EmptyLayer.is(r.layer().digest()));
                 o.put("created", r.created());
                 o.put("createdBy", r.createdBy());
                 o.put("comment", r.comment());
@@ -110,7 +108,7 @@ public final class ImageHistoryCommand implements Callable<Integer> {
 
     private String layerCell(Row r) {
         if (r.layer() == null) return "<none>";
-        if (r.layer().digest().equals(EMPTY_GZIP_LAYER)) return "<empty layer>";
+        if (EmptyLayer.is(r.layer().digest())) return "<empty layer>";
         return noTrunc ? r.layer().digest().toString() : r.layer().digest().shortHex();
     }
 

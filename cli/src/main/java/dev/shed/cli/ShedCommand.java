@@ -13,6 +13,7 @@ import picocli.CommandLine.Mixin;
                 + "store whose manifests are flattened into one read-only EROFS lower each.",
         subcommands = {
                 ImageCommand.class,
+                dev.shed.cli.demo.DemoCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class ShedCommand implements Runnable {

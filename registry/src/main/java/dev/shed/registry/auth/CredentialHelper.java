@@ -14,13 +14,23 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CredentialHelper {
     private final String name;
+    private final java.nio.file.Path directory;
 
+    /** A helper found on the PATH, as docker runs it. */
     public CredentialHelper(String name) {
+        this(name, null);
+    }
+
+    /** A helper in {@code directory} (null: the PATH). */
+    public CredentialHelper(String name, java.nio.file.Path directory) {
+        if (!name.matches("[A-Za-z0-9._-]+")) throw new IllegalArgumentException("invalid credential helper name '" + name + "'");
         this.name = name;
+        this.directory = directory;
     }
 
     public String program() {
-        return "docker-credential-" + name;
+        String program = "docker-credential-" + name;
+        return directory == null ? program : directory.resolve(program).toString();
     }
 
     public Optional<Credentials> get(String serverUrl) throws IOException {

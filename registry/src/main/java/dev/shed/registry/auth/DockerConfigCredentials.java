@@ -23,9 +23,16 @@ public final class DockerConfigCredentials implements CredentialSource {
     static final String HUB_SERVER = "https://index.docker.io/v1/";
 
     private final Path configFile;
+    private final Path helperDirectory;
 
     public DockerConfigCredentials(Path configFile) {
+        this(configFile, null);
+    }
+
+    /** {@code helperDirectory}: where docker-credential-* programs are (null: the PATH). */
+    public DockerConfigCredentials(Path configFile, Path helperDirectory) {
         this.configFile = configFile;
+        this.helperDirectory = helperDirectory;
     }
 
     /** The config file docker would read: $DOCKER_CONFIG/config.json, else ~/.docker/config.json. */
@@ -44,12 +51,12 @@ public final class DockerConfigCredentials implements CredentialSource {
                 : List.of(registry);
         JsonNode helpers = root.path("credHelpers");
         for (String k : keys) {
-            if (helpers.hasNonNull(k)) return new CredentialHelper(helpers.get(k).asText()).get(serverUrl(registry));
+            if (helpers.hasNonNull(k)) return new CredentialHelper(helpers.get(k).asText(), helperDirectory).get(serverUrl(registry));
         }
         Optional<Credentials> inline = inlineAuth(root.path("auths"), keys);
         if (inline.isPresent()) return inline;
         if (root.hasNonNull("credsStore") && !root.get("credsStore").asText().isEmpty()) {
-            return new CredentialHelper(root.get("credsStore").asText()).get(serverUrl(registry));
+            return new CredentialHelper(root.get("credsStore").asText(), helperDirectory).get(serverUrl(registry));
         }
         return Optional.empty();
     }

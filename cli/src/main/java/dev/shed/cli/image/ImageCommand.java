@@ -9,6 +9,8 @@ import picocli.CommandLine.Command;
         description = "Manage images in the store.",
         subcommands = {
                 ImageLsCommand.class,
+                ImagePullCommand.class,
+                ImagePushCommand.class,
         })
 public final class ImageCommand implements Runnable {
     @CommandLine.Spec

@@ -65,7 +65,11 @@ public final class BlobWriter implements AutoCloseable {
     }
 
     public void write(byte[] b, int off, int len) throws IOException {
+        if (done) throw new IllegalStateException("writer already finished");
         if (expectedSize >= 0 && written + len > expectedSize) {
+            // Too long can never become right: drop the bytes now instead of leaving a partial for a resume.
+            done = true;
+            discard();
             throw new BlobMismatchException(what() + ": more than the expected " + expectedSize + " bytes");
         }
         sha.update(b, off, len);

@@ -18,7 +18,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class FileLocks {
     private final Path dir;
-    private final Map<String, Entry> entries = new HashMap<>();
+    /**
+     * JVM-wide, keyed by lock file path: two Store instances on one root in one JVM (tests, a CLI run in-process)
+     * must share the OS lock, since the JVM refuses a second FileLock on the same file.
+     */
+    private static final Map<String, Entry> ENTRIES = new HashMap<>();
 
     public FileLocks(Path dir) {
         this.dir = dir;
@@ -46,11 +50,55 @@ public final class FileLocks {
         return acquire(name, true);
     }
 
+    /**
+     * Takes {@code name} exclusively only if no thread or process holds it now; empty otherwise. Lets cleanup
+     * (prune of stale ingest files) skip work that is still in progress instead of waiting for it.
+     */
+    public java.util.Optional<Held> tryExclusive(String name) {
+        Entry e;
+        e = entry(name);
+        var local = e.local.writeLock();
+        if (!local.tryLock()) return java.util.Optional.empty();
+        try {
+            synchronized (e) {
+                if (e.holders == 0) {
+                    FileChannel ch = openLockFile(name);
+                    FileLock os;
+                    try {
+                        os = ch.tryLock(0, Long.MAX_VALUE, false);
+                    } catch (IOException ex) {
+                        closeQuietly(ch);
+                        throw new UncheckedIOException("cannot lock " + name, ex);
+                    }
+                    if (os == null) {
+                        closeQuietly(ch);
+                        local.unlock();
+                        return java.util.Optional.empty();
+                    }
+                    e.channel = ch;
+                    e.osLock = os;
+                    e.osShared = false;
+                }
+                e.holders++;
+            }
+        } catch (RuntimeException ex) {
+            local.unlock();
+            throw ex;
+        }
+        return java.util.Optional.of(held(e, local));
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing was locked through it
+        }
+    }
+
     private Held acquire(String name, boolean shared) {
         Entry e;
-        synchronized (entries) {
-            e = entries.computeIfAbsent(name, k -> new Entry());
-        }
+        e = entry(name);
         var local = shared ? e.local.readLock() : e.local.writeLock();
         local.lock();
         try {
@@ -68,7 +116,10 @@ public final class FileLocks {
             local.unlock();
             throw ex;
         }
-        Entry entry = e;
+        return held(e, local);
+    }
+
+    private static Held held(Entry entry, java.util.concurrent.locks.Lock local) {
         return new Held() {
             private boolean closed;
 
@@ -91,6 +142,13 @@ public final class FileLocks {
                 local.unlock();
             }
         };
+    }
+
+    private Entry entry(String name) {
+        String key = dir.toAbsolutePath().normalize().resolve(name + ".lock").toString();
+        synchronized (ENTRIES) {
+            return ENTRIES.computeIfAbsent(key, k -> new Entry());
+        }
     }
 
     private FileChannel openLockFile(String name) {

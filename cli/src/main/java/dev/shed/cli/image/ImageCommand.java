@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
                 ImageHistoryCommand.class,
                 ImageTagCommand.class,
                 ImageRmCommand.class,
+                ImagePullCommand.class,
+                ImagePushCommand.class,
         })
 public final class ImageCommand implements Runnable {
     @CommandLine.Spec

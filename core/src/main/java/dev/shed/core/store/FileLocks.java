@@ -68,7 +68,60 @@ public final class FileLocks {
             local.unlock();
             throw ex;
         }
-        Entry entry = e;
+        return held(e, local);
+    }
+
+    /**
+     * Takes {@code name} exclusively if nobody (no thread here, no other process) holds it; empty otherwise.
+     * Prune uses it to tell a live ingest or build (its writer holds the lock) from a crash leftover.
+     */
+    public java.util.Optional<Held> tryExclusive(String name) {
+        Entry e;
+        synchronized (entries) {
+            e = entries.computeIfAbsent(name, k -> new Entry());
+        }
+        var local = e.local.writeLock();
+        if (!local.tryLock()) return java.util.Optional.empty();
+        try {
+            synchronized (e) {
+                if (e.holders == 0) {
+                    FileChannel ch = openLockFile(name);
+                    FileLock os;
+                    try {
+                        os = ch.tryLock(0, Long.MAX_VALUE, false);
+                    } catch (java.nio.channels.OverlappingFileLockException ex) {
+                        os = null; // held through another FileLocks of this JVM
+                    } catch (IOException ex) {
+                        closeQuietly(ch);
+                        throw new UncheckedIOException("cannot lock " + name, ex);
+                    }
+                    if (os == null) {
+                        closeQuietly(ch);
+                        local.unlock();
+                        return java.util.Optional.empty();
+                    }
+                    e.channel = ch;
+                    e.osLock = os;
+                    e.osShared = false;
+                }
+                e.holders++;
+            }
+        } catch (RuntimeException ex) {
+            local.unlock();
+            throw ex;
+        }
+        return java.util.Optional.of(held(e, local));
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing was locked through it
+        }
+    }
+
+    private static Held held(Entry entry, java.util.concurrent.locks.Lock local) {
         return new Held() {
             private boolean closed;
 

@@ -9,6 +9,9 @@ import picocli.CommandLine.Command;
         description = "Manage images in the store.",
         subcommands = {
                 ImageLsCommand.class,
+                ImagePruneCommand.class,
+                ImageDfCommand.class,
+                ImageVerifyCommand.class,
         })
 public final class ImageCommand implements Runnable {
     @CommandLine.Spec

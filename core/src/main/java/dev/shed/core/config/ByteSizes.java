@@ -20,7 +20,7 @@ public final class ByteSizes {
         String suffix = m.group(3).toLowerCase(Locale.ROOT);
         if (unit.isEmpty() && suffix.equals("i")) throw new IllegalArgumentException("'" + s + "' is not a size");
         boolean decimal = suffix.equals("b") && !unit.isEmpty();
-        int power = "kmgtp".indexOf(unit) + 1;
+        int power = unit.isEmpty() ? 0 : "kmgtp".indexOf(unit) + 1;
         double base = decimal ? 1000 : 1024;
         double bytes = Double.parseDouble(m.group(1)) * Math.pow(base, power);
         if (bytes >= Long.MAX_VALUE) throw new IllegalArgumentException("'" + s + "' is too large");

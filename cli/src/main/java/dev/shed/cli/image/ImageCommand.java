@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
                 ImageRmCommand.class,
                 ImagePullCommand.class,
                 ImagePushCommand.class,
+                ImagePruneCommand.class,
+                ImageDfCommand.class,
+                ImageVerifyCommand.class,
         })
 public final class ImageCommand implements Runnable {
     @CommandLine.Spec

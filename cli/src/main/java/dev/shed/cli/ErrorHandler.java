@@ -34,7 +34,15 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         return ExitCodes.FAILURE;
     }
 
+    /** The message, always one line: multi-line texts (e.g. from JSON parsers) are cut at the first break. */
     static String message(Throwable t) {
+        String m = describe(t);
+        int nl = m.indexOf('\n');
+        return (nl < 0 ? m : m.substring(0, nl)).strip();
+    }
+
+    private static String describe(Throwable t) {
+        if (t instanceof dev.shed.core.store.BlobNotFoundException e) return e.getMessage();
         if (t instanceof NoSuchFileException e) return "no such file or directory: " + e.getFile();
         if (t instanceof AccessDeniedException e) return "permission denied: " + e.getFile();
         if (t instanceof FileAlreadyExistsException e) return "already exists: " + e.getFile();

@@ -20,6 +20,7 @@ import picocli.CommandLine.Mixin;
                 dev.shed.cli.shed.ShedStopCommand.class,
                 dev.shed.cli.shed.SnapshotCommand.class,
                 dev.shed.cli.config.ConfigCommand.class,
+                dev.shed.cli.demo.DemoCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class ShedCommand implements Runnable {

@@ -12,6 +12,16 @@ import picocli.CommandLine.Command;
                 ImagePruneCommand.class,
                 ImageDfCommand.class,
                 ImageVerifyCommand.class,
+                ImageBuildCommand.class,
+                ImageImportCommand.class,
+                ImageLoadCommand.class,
+                ImageSaveCommand.class,
+                ImageInspectCommand.class,
+                ImageHistoryCommand.class,
+                ImageTagCommand.class,
+                ImageRmCommand.class,
+                ImagePullCommand.class,
+                ImagePushCommand.class,
         })
 public final class ImageCommand implements Runnable {
     @CommandLine.Spec

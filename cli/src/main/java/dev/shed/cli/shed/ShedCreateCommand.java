@@ -1,6 +1,8 @@
 package dev.shed.cli.shed;
 
+import dev.shed.cli.output.ProgressDisplay;
 import dev.shed.core.lifecycle.Lifecycle;
+import dev.shed.core.materialize.MaterializeOptions;
 import dev.shed.core.oci.Platform;
 import dev.shed.core.shed.ShedManager;
 import java.io.PrintWriter;
@@ -38,12 +40,15 @@ public final class ShedCreateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("shed create " + name + ": give exactly one of --image REF or --from-snapshot SNAP");
         }
         Platform p = platform == null ? null : Platform.parse(platform);
-        Lifecycle lc = Lifecycles.open();
-        ShedManager.Created c = lc.sheds().create(name, image, p, fromSnapshot);
+        PrintWriter err = spec.commandLine().getErr();
+        ShedManager.Created c;
+        try (ProgressDisplay progress = ProgressDisplay.forTerminal(err, false)) {
+            Lifecycle lc = Lifecycles.open(progress, MaterializeOptions.defaults());
+            c = lc.sheds().create(name, image, p, fromSnapshot);
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.println(c.shed().name());
         out.flush();
-        PrintWriter err = spec.commandLine().getErr();
         err.println("Pinned " + c.shed().image() + " (" + c.shed().manifest() + "); lower ready: " + c.lower());
         err.flush();
         return 0;

@@ -1,6 +1,8 @@
 package dev.shed.cli.shed;
 
+import dev.shed.cli.output.ProgressDisplay;
 import dev.shed.core.lifecycle.Lifecycle;
+import dev.shed.core.materialize.MaterializeOptions;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -20,9 +22,13 @@ public final class ShedStartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Lifecycle lc = Lifecycles.open();
+        java.nio.file.Path rootfs;
+        try (ProgressDisplay progress = ProgressDisplay.forTerminal(spec.commandLine().getErr(), false)) {
+            Lifecycle lc = Lifecycles.open(progress, MaterializeOptions.defaults());
+            rootfs = lc.sheds().start(name);
+        }
         PrintWriter out = spec.commandLine().getOut();
-        out.println(lc.sheds().start(name));
+        out.println(rootfs);
         out.flush();
         return 0;
     }

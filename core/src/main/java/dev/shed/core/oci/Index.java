@@ -28,6 +28,9 @@ public final class Index {
         String inner = Json.text(n, "mediaType");
         String mt = declaredMediaType != null ? declaredMediaType : inner != null ? inner : MediaType.OCI_INDEX;
         if (!MediaType.isIndex(mt)) throw new IllegalArgumentException(where + ": media type " + mt + " is not an index");
+        if (inner != null && !inner.equals(mt)) {
+            throw new IllegalArgumentException(where + ": declared media type " + mt + " differs from the document's " + inner);
+        }
         JsonNode ms = n.get("manifests");
         if (ms == null || !ms.isArray()) throw new IllegalArgumentException(where + ": no manifests array");
         List<Descriptor> list = new ArrayList<>();

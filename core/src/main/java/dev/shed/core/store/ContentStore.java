@@ -145,6 +145,33 @@ public final class ContentStore {
         return out;
     }
 
+    /**
+     * Ingest files left by crashed writers: older than {@code minAge} and not locked by a live writer (checked
+     * with a non-blocking try-lock, so in-progress writes are never reported). For prune; callers delete them
+     * while holding the returned locks if they want to be strict, or simply delete (a writer that starts later
+     * for the same digest truncates its file anyway).
+     */
+    public List<Path> staleIngestFiles(java.time.Duration minAge) throws IOException {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(layout.ingestDir())) return out;
+        java.time.Instant cutoff = java.time.Instant.now().minus(minAge);
+        try (Stream<Path> s = Files.list(layout.ingestDir())) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                String name = p.getFileName().toString();
+                String lockName = name.endsWith(".partial") ? "blob-" + name.substring(0, name.length() - 8)
+                        : name.endsWith(".new") ? "ingest-" + name.substring(0, name.length() - 4) : null;
+                if (lockName == null) continue;
+                if (Files.getLastModifiedTime(p).toInstant().isAfter(cutoff)) continue;
+                var held = locks.tryExclusive(lockName);
+                if (held.isEmpty()) continue;
+                held.get().close();
+                out.add(p);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
     /** Removes a blob. Callers hold the store's GC lock exclusively. */
     public boolean delete(Digest d) throws IOException {
         return Files.deleteIfExists(layout.blob(d));

@@ -18,7 +18,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class FileLocks {
     private final Path dir;
-    private final Map<String, Entry> entries = new HashMap<>();
+    /**
+     * JVM-wide, keyed by lock file path: two Store instances on one root in one JVM (tests, a CLI run in-process)
+     * must share the OS lock, since the JVM refuses a second FileLock on the same file.
+     */
+    private static final Map<String, Entry> ENTRIES = new HashMap<>();
 
     public FileLocks(Path dir) {
         this.dir = dir;
@@ -46,40 +50,13 @@ public final class FileLocks {
         return acquire(name, true);
     }
 
-    private Held acquire(String name, boolean shared) {
-        Entry e;
-        synchronized (entries) {
-            e = entries.computeIfAbsent(name, k -> new Entry());
-        }
-        var local = shared ? e.local.readLock() : e.local.writeLock();
-        local.lock();
-        try {
-            synchronized (e) {
-                if (e.holders == 0) {
-                    e.channel = openLockFile(name);
-                    e.osLock = lockOs(e.channel, shared, name);
-                    e.osShared = shared;
-                } else if (!shared && e.osShared) {
-                    throw new IllegalStateException("lock upgrade not supported: " + name);
-                }
-                e.holders++;
-            }
-        } catch (RuntimeException ex) {
-            local.unlock();
-            throw ex;
-        }
-        return held(e, local);
-    }
-
     /**
-     * Takes {@code name} exclusively if nobody (no thread here, no other process) holds it; empty otherwise.
-     * Prune uses it to tell a live ingest or build (its writer holds the lock) from a crash leftover.
+     * Takes {@code name} exclusively only if no thread or process holds it now; empty otherwise. Lets cleanup
+     * (prune of stale ingest files) skip work that is still in progress instead of waiting for it.
      */
     public java.util.Optional<Held> tryExclusive(String name) {
         Entry e;
-        synchronized (entries) {
-            e = entries.computeIfAbsent(name, k -> new Entry());
-        }
+        e = entry(name);
         var local = e.local.writeLock();
         if (!local.tryLock()) return java.util.Optional.empty();
         try {
@@ -89,8 +66,6 @@ public final class FileLocks {
                     FileLock os;
                     try {
                         os = ch.tryLock(0, Long.MAX_VALUE, false);
-                    } catch (java.nio.channels.OverlappingFileLockException ex) {
-                        os = null; // held through another FileLocks of this JVM
                     } catch (IOException ex) {
                         closeQuietly(ch);
                         throw new UncheckedIOException("cannot lock " + name, ex);
@@ -121,6 +96,29 @@ public final class FileLocks {
         }
     }
 
+    private Held acquire(String name, boolean shared) {
+        Entry e;
+        e = entry(name);
+        var local = shared ? e.local.readLock() : e.local.writeLock();
+        local.lock();
+        try {
+            synchronized (e) {
+                if (e.holders == 0) {
+                    e.channel = openLockFile(name);
+                    e.osLock = lockOs(e.channel, shared, name);
+                    e.osShared = shared;
+                } else if (!shared && e.osShared) {
+                    throw new IllegalStateException("lock upgrade not supported: " + name);
+                }
+                e.holders++;
+            }
+        } catch (RuntimeException ex) {
+            local.unlock();
+            throw ex;
+        }
+        return held(e, local);
+    }
+
     private static Held held(Entry entry, java.util.concurrent.locks.Lock local) {
         return new Held() {
             private boolean closed;
@@ -144,6 +142,13 @@ public final class FileLocks {
                 local.unlock();
             }
         };
+    }
+
+    private Entry entry(String name) {
+        String key = dir.toAbsolutePath().normalize().resolve(name + ".lock").toString();
+        synchronized (ENTRIES) {
+            return ENTRIES.computeIfAbsent(key, k -> new Entry());
+        }
     }
 
     private FileChannel openLockFile(String name) {

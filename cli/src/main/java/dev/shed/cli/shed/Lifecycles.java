@@ -2,6 +2,7 @@ package dev.shed.cli.shed;
 
 import dev.shed.cli.GlobalOptions;
 import dev.shed.core.cache.MaterializerSource;
+import dev.shed.core.config.ConfigFile;
 import dev.shed.core.lifecycle.Lifecycle;
 import dev.shed.core.materialize.MaterializeOptions;
 import dev.shed.core.materialize.Materializer;
@@ -19,12 +20,16 @@ public final class Lifecycles {
 
     /** For commands that never build a lower (ls, rm, prune, df, verify). */
     public static Lifecycle open() throws IOException {
-        return open(Progress.NONE, MaterializeOptions.defaults());
+        return open(Progress.NONE);
     }
 
-    /** For commands that may materialize: {@code progress} shows the build. */
-    public static Lifecycle open(Progress progress, MaterializeOptions options) throws IOException {
+    /**
+     * For commands that may materialize: {@code progress} shows the build, the store's config
+     * ({@code materialize.compression}, {@code materialize.backend}) says how.
+     */
+    public static Lifecycle open(Progress progress) throws IOException {
         Store store = GlobalOptions.openStore();
+        MaterializeOptions options = new ConfigFile(store).load().materialize();
         return Lifecycle.open(store, new MaterializerSource(new Materializer(store, options, progress)));
     }
 }

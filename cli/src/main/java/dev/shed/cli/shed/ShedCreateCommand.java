@@ -2,7 +2,6 @@ package dev.shed.cli.shed;
 
 import dev.shed.cli.output.ProgressDisplay;
 import dev.shed.core.lifecycle.Lifecycle;
-import dev.shed.core.materialize.MaterializeOptions;
 import dev.shed.core.oci.Platform;
 import dev.shed.core.shed.ShedManager;
 import java.io.PrintWriter;
@@ -43,7 +42,7 @@ public final class ShedCreateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ShedManager.Created c;
         try (ProgressDisplay progress = ProgressDisplay.forTerminal(err, false)) {
-            Lifecycle lc = Lifecycles.open(progress, MaterializeOptions.defaults());
+            Lifecycle lc = Lifecycles.open(progress);
             c = lc.sheds().create(name, image, p, fromSnapshot);
         }
         PrintWriter out = spec.commandLine().getOut();

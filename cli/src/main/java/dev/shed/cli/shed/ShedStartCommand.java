@@ -2,7 +2,6 @@ package dev.shed.cli.shed;
 
 import dev.shed.cli.output.ProgressDisplay;
 import dev.shed.core.lifecycle.Lifecycle;
-import dev.shed.core.materialize.MaterializeOptions;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -24,7 +23,7 @@ public final class ShedStartCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         java.nio.file.Path rootfs;
         try (ProgressDisplay progress = ProgressDisplay.forTerminal(spec.commandLine().getErr(), false)) {
-            Lifecycle lc = Lifecycles.open(progress, MaterializeOptions.defaults());
+            Lifecycle lc = Lifecycles.open(progress);
             rootfs = lc.sheds().start(name);
         }
         PrintWriter out = spec.commandLine().getOut();

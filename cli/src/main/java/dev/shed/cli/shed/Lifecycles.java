@@ -3,6 +3,7 @@ package dev.shed.cli.shed;
 import dev.shed.cli.GlobalOptions;
 import dev.shed.core.cache.MaterializerSource;
 import dev.shed.core.config.ConfigFile;
+import dev.shed.core.config.StoreConfig;
 import dev.shed.core.lifecycle.Lifecycle;
 import dev.shed.core.materialize.MaterializeOptions;
 import dev.shed.core.materialize.Materializer;
@@ -29,7 +30,9 @@ public final class Lifecycles {
      */
     public static Lifecycle open(Progress progress) throws IOException {
         Store store = GlobalOptions.openStore();
-        MaterializeOptions options = new ConfigFile(store).load().materialize();
-        return Lifecycle.open(store, new MaterializerSource(new Materializer(store, options, progress)));
+        StoreConfig config = new ConfigFile(store).load();
+        MaterializeOptions options = config.materialize();
+        return Lifecycle.open(store, new MaterializerSource(new Materializer(store, options, progress)),
+                new PullingImageSource(store, config, progress));
     }
 }

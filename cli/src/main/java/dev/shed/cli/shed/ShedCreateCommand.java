@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 /** {@code shed create NAME --image REF}. */
 @Command(name = "create", mixinStandardHelpOptions = true,
         description = {"Create a shed: pin the image's manifest and materialize its lower now, so the first start is mount-and-go.",
-                "The image must be in the store. Prints the shed's name."})
+                "An image missing from the store is pulled when REF names a registry host (e.g. registry.local:5000/app:1);",
+                "a bare name (full) must be in the store. Prints the shed's name."})
 public final class ShedCreateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "Shed name (letters, digits, '_', '.', '-').")
     String name;

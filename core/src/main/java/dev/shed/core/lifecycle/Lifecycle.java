@@ -30,6 +30,12 @@ public record Lifecycle(Store store, StoreConfig config, ShedCatalog catalog, Lo
         return open(store, source, new MountRunner(table), table, new LocalImageSource(store));
     }
 
+    /** With another way to find images (e.g. pull when missing). */
+    public static Lifecycle open(Store store, LowerSource source, ImageSource images) throws IOException {
+        MountTable table = new MountTable();
+        return open(store, source, new MountRunner(table), table, images);
+    }
+
     public static Lifecycle open(Store store, LowerSource source, ShedRunner runner, MountTable table, ImageSource images)
             throws IOException {
         StoreConfig config = new ConfigFile(store).load();

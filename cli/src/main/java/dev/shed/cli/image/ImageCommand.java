@@ -9,9 +9,6 @@ import picocli.CommandLine.Command;
         description = "Manage images in the store.",
         subcommands = {
                 ImageLsCommand.class,
-                ImagePruneCommand.class,
-                ImageDfCommand.class,
-                ImageVerifyCommand.class,
                 ImageBuildCommand.class,
                 ImageImportCommand.class,
                 ImageLoadCommand.class,
@@ -22,6 +19,9 @@ import picocli.CommandLine.Command;
                 ImageRmCommand.class,
                 ImagePullCommand.class,
                 ImagePushCommand.class,
+                ImagePruneCommand.class,
+                ImageDfCommand.class,
+                ImageVerifyCommand.class,
         })
 public final class ImageCommand implements Runnable {
     @CommandLine.Spec

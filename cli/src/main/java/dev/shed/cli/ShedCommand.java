@@ -14,6 +14,13 @@ import picocli.CommandLine.Mixin;
         subcommands = {
                 ImageCommand.class,
                 dev.shed.cli.demo.DemoCommand.class,
+                dev.shed.cli.shed.ShedCreateCommand.class,
+                dev.shed.cli.shed.ShedLsCommand.class,
+                dev.shed.cli.shed.ShedRmCommand.class,
+                dev.shed.cli.shed.ShedStartCommand.class,
+                dev.shed.cli.shed.ShedStopCommand.class,
+                dev.shed.cli.shed.SnapshotCommand.class,
+                dev.shed.cli.config.ConfigCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class ShedCommand implements Runnable {

@@ -17,6 +17,11 @@ import picocli.CommandLine.Command;
                 ImageHistoryCommand.class,
                 ImageTagCommand.class,
                 ImageRmCommand.class,
+                ImagePullCommand.class,
+                ImagePushCommand.class,
+                ImagePruneCommand.class,
+                ImageDfCommand.class,
+                ImageVerifyCommand.class,
         })
 public final class ImageCommand implements Runnable {
     @CommandLine.Spec

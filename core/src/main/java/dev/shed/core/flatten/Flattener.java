@@ -1,0 +1,300 @@
+package dev.shed.core.flatten;
+
+import dev.shed.core.layer.EntryPaths;
+import dev.shed.core.layer.LayerBlob;
+import dev.shed.core.layer.LayerFormatException;
+import dev.shed.core.layer.LayerReader;
+import dev.shed.core.progress.Progress;
+import dev.shed.erofs.EntryType;
+import dev.shed.erofs.ErofsEntry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Merges a manifest's layers into one tree (OCI image-spec layer.md), streaming: layers are read newest first
+ * and the first entry seen for a path wins, so each winner goes to the sink — data included — the moment its
+ * tar entry is read. Nothing but paths and flags is kept (see {@link PathTable}).
+ *
+ * <p>A layer's own whiteouts and opaque markers never hide its own entries, wherever they sit in the tar: they
+ * are collected during the layer's pass and take effect only for the layers below it. Lower entries are decided
+ * against what upper layers left in the table:
+ * <ul>
+ *   <li>hidden when the path or an ancestor was whited out, an ancestor was made opaque, or an upper layer put a
+ *       non-directory at an ancestor (file replaces directory, with all its descendants);</li>
+ *   <li>shadowed when an upper layer already emitted the path (a directory replaces a file the same way), or
+ *       has entries below it (the upper directory wins over a lower non-directory);</li>
+ *   <li>a lower directory entry at a path an upper layer only implied (by entries below it) is emitted: it gives
+ *       that directory its metadata.</li>
+ * </ul>
+ * Hardlinks name an earlier regular file of the same layer (tar semantics). When an upper layer replaced that
+ * target, the link keeps its own layer's content: its first winning link becomes a regular file with the
+ * target's metadata and data, read in a second pass over that layer only (further links point at it).
+ *
+ * <p>Refused, naming layer and entry: entries below a non-directory of the same layer (a symlinked parent
+ * would make extraction write through it), a path that is both a directory and not within one layer, hardlinks
+ * to targets that are not earlier non-directories of the layer, whiteouts of '.', '..' or nothing; paths
+ * escaping the root and truncated streams are refused by {@link LayerReader}. Duplicate paths within a layer:
+ * the later entry wins, as with tar extraction.
+ */
+public final class Flattener {
+    private final Progress progress;
+    private final PathTable table = new PathTable();
+    private long entries;
+    private long bytes;
+
+    /** What a merge produced. */
+    public record Result(long entries, long dataBytes, int layers, int pathNodes, long tableBytes) {}
+
+    public Flattener(Progress progress) {
+        this.progress = progress;
+    }
+
+    /** Merges {@code layers} (manifest order: oldest first) into {@code sink}. Use each Flattener once. */
+    public Result flatten(List<LayerBlob> layers, FlattenSink sink) throws IOException {
+        if (entries != 0 || table.size() != 1) throw new IllegalStateException("a Flattener merges once");
+        for (int i = layers.size() - 1, l = 0; i >= 0; i--, l++) {
+            pass(l, layers.get(i), sink);
+        }
+        return new Result(entries, bytes, layers.size(), table.size(), table.footprint());
+    }
+
+    /** Per-layer state, dropped after the layer's pass. */
+    private static final class LayerPass {
+        final List<String> whiteouts = new ArrayList<>();
+        final List<String> opaques = new ArrayList<>();
+        /** Regular files of this layer that upper layers hid: possible targets of shadowed-target hardlinks. */
+        final LongSet shadowedFiles = new LongSet();
+        /** Hardlink path → the regular file it ultimately names (links may name links). */
+        final Map<String, String> linkRoots = new HashMap<>();
+        /** Shadowed target → winning links to it, in tar order: filled in the second pass. */
+        final Map<String, List<ErofsEntry>> deferred = new LinkedHashMap<>();
+    }
+
+    private void pass(int l, LayerBlob layer, FlattenSink sink) throws IOException {
+        if (l > Short.MAX_VALUE) throw new LayerFormatException(layer.digest(), null, "more than 32767 layers");
+        Progress.Task task = progress.start(layer.digest().shortHex(), "Flattening", layer.descriptor().size());
+        LayerPass st = new LayerPass();
+        try (LayerReader r = LayerReader.open(layer, task::advance)) {
+            ErofsEntry e;
+            while ((e = r.next()) != null) {
+                String path = e.path();
+                String base = EntryPaths.baseName(path);
+                if (base.startsWith(".wh.")) {
+                    marker(layer, r.currentName(), path, base, st);
+                    continue;
+                }
+                byte[] p = path.getBytes(StandardCharsets.UTF_8);
+                boolean isDir = e.type() == EntryType.DIRECTORY;
+                if (!isDir && path.isEmpty()) throw new LayerFormatException(layer.digest(), r.currentName(), "the image root must be a directory");
+                boolean wins = wins(p, isDir, l, layer, r.currentName());
+                switch (e.type()) {
+                    case FILE:
+                        if (wins) {
+                            mark(p, l, PathTable.REGULAR);
+                            sink.add(e, r.data());
+                            entries++;
+                            bytes += e.size();
+                        } else {
+                            st.shadowedFiles.add(LongSet.hash(p));
+                        }
+                        break;
+                    case HARDLINK:
+                        hardlink(l, layer, r.currentName(), e, p, wins, st, sink);
+                        break;
+                    default:
+                        if (wins) {
+                            mark(p, l, isDir ? PathTable.DIR : 0);
+                            sink.add(e);
+                            entries++;
+                        }
+                        break;
+                }
+            }
+        }
+        if (!st.deferred.isEmpty()) copyShadowedTargets(layer, st, sink);
+        for (String w : st.whiteouts) table.addFlags(create(w.getBytes(StandardCharsets.UTF_8)), PathTable.WHITEOUT);
+        for (String o : st.opaques) table.addFlags(create(o.getBytes(StandardCharsets.UTF_8)), PathTable.OPAQUE);
+        task.finish("Merged");
+    }
+
+    private void marker(LayerBlob layer, String name, String path, String base, LayerPass st) throws LayerFormatException {
+        String dir = EntryPaths.parent(path);
+        if (base.equals(".wh..wh..opq")) {
+            st.opaques.add(dir);
+        } else if (base.startsWith(".wh..wh.")) {
+            // aufs bookkeeping (.wh..wh.plnk, .wh..wh.aufs): never part of the tree
+        } else {
+            String victim = base.substring(4);
+            if (victim.isEmpty() || victim.equals(".") || victim.equals("..")) {
+                throw new LayerFormatException(layer.digest(), name, "whiteout names no entry");
+            }
+            st.whiteouts.add(EntryPaths.join(dir, victim));
+        }
+    }
+
+    private void hardlink(int l, LayerBlob layer, String name, ErofsEntry e, byte[] p, boolean wins, LayerPass st,
+                          FlattenSink sink) throws IOException {
+        String target = st.linkRoots.getOrDefault(e.linkTarget(), e.linkTarget());
+        st.linkRoots.put(e.path(), target);
+        if (target.equals(e.path())) throw new LayerFormatException(layer.digest(), name, "hardlink to itself");
+        byte[] t = target.getBytes(StandardCharsets.UTF_8);
+        int tid = lookup(t);
+        int tf = tid < 0 ? 0 : table.flags(tid);
+        boolean targetEmittedHere = tid >= 0 && (tf & PathTable.PRESENT) != 0 && table.layer(tid) == l && (tf & PathTable.DIR) == 0;
+        boolean targetShadowed = !targetEmittedHere && st.shadowedFiles.contains(LongSet.hash(t));
+        if (!targetEmittedHere && !targetShadowed) {
+            throw new LayerFormatException(layer.digest(), name, "hardlink to '" + e.linkTarget()
+                    + "', which is not an earlier file of this layer");
+        }
+        if (!wins) return;
+        if (targetEmittedHere) {
+            mark(p, l, tf & PathTable.REGULAR);
+            sink.add(ErofsEntry.builder(e.path(), EntryType.HARDLINK).linkTarget(target)
+                    .permissions(e.permissions()).owner(e.uid(), e.gid()).mtime(e.mtimeSeconds(), e.mtimeNanos()).build());
+            entries++;
+        } else {
+            mark(p, l, PathTable.REGULAR);
+            st.deferred.computeIfAbsent(target, k -> new ArrayList<>()).add(e);
+        }
+    }
+
+    /**
+     * Second pass over one layer: each shadowed hardlink target's data goes to its first winning link (as a
+     * regular file with the target's metadata); the other links become hardlinks to that one.
+     */
+    private void copyShadowedTargets(LayerBlob layer, LayerPass st, FlattenSink sink) throws IOException {
+        try (LayerReader r = LayerReader.open(layer, null)) {
+            ErofsEntry e;
+            while (!st.deferred.isEmpty() && (e = r.next()) != null) {
+                if (e.type() != EntryType.FILE) continue;
+                List<ErofsEntry> links = st.deferred.remove(e.path());
+                if (links == null) continue;
+                ErofsEntry first = links.get(0);
+                ErofsEntry copy = new ErofsEntry(first.path(), EntryType.FILE, e.permissions(), e.uid(), e.gid(),
+                        e.mtimeSeconds(), e.mtimeNanos(), e.size(), null, 0, 0, e.xattrs());
+                sink.add(copy, r.data());
+                entries++;
+                bytes += e.size();
+                for (ErofsEntry other : links.subList(1, links.size())) {
+                    sink.add(ErofsEntry.builder(other.path(), EntryType.HARDLINK).linkTarget(first.path()).build());
+                    entries++;
+                }
+            }
+        }
+        if (!st.deferred.isEmpty()) {
+            String target = st.deferred.keySet().iterator().next();
+            throw new LayerFormatException(layer.digest(), st.deferred.get(target).get(0).path(),
+                    "hardlink target '" + target + "' vanished on the second read of the layer");
+        }
+    }
+
+    /**
+     * Whether an entry of layer {@code l} at {@code p} enters the merged tree, judged against the markers and
+     * entries of the layers above it (and duplicates within its own layer).
+     */
+    private boolean wins(byte[] p, boolean isDir, int l, LayerBlob layer, String name) throws LayerFormatException {
+        if (p.length == 0) {
+            int f = table.flags(PathTable.ROOT);
+            return (f & PathTable.PRESENT) == 0 || table.layer(PathTable.ROOT) == l;
+        }
+        int node = PathTable.ROOT;
+        int start = 0;
+        while (true) {
+            int slash = indexOf(p, start);
+            int end = slash < 0 ? p.length : slash;
+            int id = table.child(node, p, start, end - start);
+            if (id < 0) return true;
+            int f = table.flags(id);
+            if ((f & PathTable.WHITEOUT) != 0) return false;
+            if (slash >= 0) {
+                if ((f & PathTable.OPAQUE) != 0) return false;
+                if ((f & PathTable.PRESENT) != 0 && (f & PathTable.DIR) == 0) {
+                    if (table.layer(id) < l) return false;
+                    throw new LayerFormatException(layer.digest(), name, "is below '"
+                            + new String(p, 0, end, StandardCharsets.UTF_8)
+                            + "', which this layer made a non-directory (symlink or file); refusing to write through it");
+                }
+                node = id;
+                start = slash + 1;
+                continue;
+            }
+            if ((f & PathTable.PRESENT) != 0) {
+                if (table.layer(id) < l) return false;
+                if (((f & PathTable.DIR) != 0) != isDir) {
+                    throw new LayerFormatException(layer.digest(), name, "appears twice in the layer, once as a directory and once not");
+                }
+                return true; // duplicate within the layer: the later entry wins
+            }
+            if ((f & PathTable.IMPLIED) != 0 && !isDir) {
+                if (table.layer(id) < l) return false; // an upper layer has entries below: its directory wins
+                throw new LayerFormatException(layer.digest(), name, "is not a directory, but the layer has entries below it");
+            }
+            return true;
+        }
+    }
+
+    /** Records an emitted entry at {@code p}: ancestors become implied directories unless already known. */
+    private void mark(byte[] p, int l, int kind) {
+        if (p.length == 0) {
+            table.setFlags(PathTable.ROOT, (table.flags(PathTable.ROOT) & (PathTable.OPAQUE)) | PathTable.PRESENT | PathTable.DIR);
+            table.setLayer(PathTable.ROOT, l);
+            return;
+        }
+        int node = PathTable.ROOT;
+        int start = 0;
+        while (true) {
+            int slash = indexOf(p, start);
+            int end = slash < 0 ? p.length : slash;
+            int id = table.childOrCreate(node, p, start, end - start);
+            int f = table.flags(id);
+            if (slash < 0) {
+                table.setFlags(id, (f & (PathTable.WHITEOUT | PathTable.OPAQUE)) | PathTable.PRESENT | kind);
+                table.setLayer(id, l);
+                return;
+            }
+            if ((f & (PathTable.PRESENT | PathTable.IMPLIED)) == 0) {
+                table.setFlags(id, f | PathTable.IMPLIED | PathTable.DIR);
+                table.setLayer(id, l);
+            }
+            node = id;
+            start = slash + 1;
+        }
+    }
+
+    private int lookup(byte[] p) {
+        if (p.length == 0) return PathTable.ROOT;
+        int node = PathTable.ROOT;
+        int start = 0;
+        while (node >= 0) {
+            int slash = indexOf(p, start);
+            int end = slash < 0 ? p.length : slash;
+            node = table.child(node, p, start, end - start);
+            if (slash < 0) return node;
+            start = slash + 1;
+        }
+        return -1;
+    }
+
+    private int create(byte[] p) {
+        if (p.length == 0) return PathTable.ROOT;
+        int node = PathTable.ROOT;
+        int start = 0;
+        while (true) {
+            int slash = indexOf(p, start);
+            int end = slash < 0 ? p.length : slash;
+            node = table.childOrCreate(node, p, start, end - start);
+            if (slash < 0) return node;
+            start = slash + 1;
+        }
+    }
+
+    private static int indexOf(byte[] p, int from) {
+        for (int i = from; i < p.length; i++) if (p[i] == '/') return i;
+        return -1;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.shed.core.layer;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * Normalises tar entry names to in-image paths: '/'-separated, no leading '/' or './', no empty or '.'
+ * components, '..' resolved lexically (like umoci's CleanPath) and refused when it would climb above the root.
+ * The root itself is "".
+ */
+public final class EntryPaths {
+    private EntryPaths() {}
+
+    /** The normalised path, or throws {@link IllegalArgumentException} with the reason. */
+    public static String normalise(String name) {
+        if (name.indexOf('\0') >= 0) throw new IllegalArgumentException("name contains a NUL byte");
+        Deque<String> parts = new ArrayDeque<>();
+        int i = 0;
+        int n = name.length();
+        while (i <= n) {
+            int slash = name.indexOf('/', i);
+            int end = slash < 0 ? n : slash;
+            String c = name.substring(i, end);
+            if (c.isEmpty() || c.equals(".")) {
+                // skip
+            } else if (c.equals("..")) {
+                if (parts.isEmpty()) throw new IllegalArgumentException("'..' climbs above the image root");
+                parts.removeLast();
+            } else {
+                parts.addLast(c);
+            }
+            if (slash < 0) break;
+            i = slash + 1;
+        }
+        return String.join("/", parts);
+    }
+
+    public static String parent(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash < 0 ? "" : path.substring(0, slash);
+    }
+
+    public static String baseName(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    public static String join(String parent, String name) {
+        return parent.isEmpty() ? name : parent + "/" + name;
+    }
+}

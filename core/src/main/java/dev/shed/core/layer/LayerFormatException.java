@@ -1,0 +1,18 @@
+package dev.shed.core.layer;
+
+import dev.shed.core.oci.Digest;
+import java.io.IOException;
+
+/**
+ * A layer is malformed or hostile (path escaping the root, entry below a symlink, truncated stream, link to a
+ * missing target). The message names the layer digest and the entry, so the user can find the culprit.
+ */
+public final class LayerFormatException extends IOException {
+    public LayerFormatException(Digest layer, String entry, String reason) {
+        super("layer " + layer + (entry == null ? "" : " entry '" + entry + "'") + ": " + reason);
+    }
+
+    public LayerFormatException(Digest layer, String entry, String reason, Throwable cause) {
+        super("layer " + layer + (entry == null ? "" : " entry '" + entry + "'") + ": " + reason, cause);
+    }
+}

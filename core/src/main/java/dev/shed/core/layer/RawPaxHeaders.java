@@ -1,0 +1,90 @@
+package dev.shed.core.layer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Re-reads the PAX extended header of one entry from its raw bytes. commons-compress decodes PAX values as
+ * UTF-8 strings, which mangles binary values such as {@code SCHILY.xattr.security.capability}; this keeps the
+ * bytes exact.
+ */
+final class RawPaxHeaders {
+    private RawPaxHeaders() {}
+
+    /**
+     * @param raw        bytes read from the tar stream while the entry's headers were read
+     * @param rawStart   absolute stream offset of raw[0] (so 512-byte header boundaries can be found)
+     * @return the records of the last 'x' header before the entry's own header (empty when none)
+     */
+    static Map<String, byte[]> parse(byte[] raw, long rawStart) {
+        Map<String, byte[]> last = new LinkedHashMap<>();
+        int i = (int) ((512 - rawStart % 512) % 512);
+        while (i + 512 <= raw.length) {
+            byte type = raw[i + 156];
+            long size = number(raw, i + 124, 12);
+            if (allZero(raw, i)) {
+                i += 512;
+                continue;
+            }
+            int content = i + 512;
+            long padded = (size + 511) & ~511L;
+            if (type == 'x' || type == 'X') {
+                if (content + size > raw.length) break;
+                last = records(raw, content, (int) size);
+            } else if (type != 'L' && type != 'K' && type != 'g') {
+                break; // the entry's own header
+            }
+            i = (int) Math.min(Integer.MAX_VALUE, content + padded);
+        }
+        return last;
+    }
+
+    private static Map<String, byte[]> records(byte[] b, int off, int len) {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        int p = off;
+        int end = off + len;
+        while (p < end) {
+            int sp = p;
+            int recLen = 0;
+            while (sp < end && b[sp] >= '0' && b[sp] <= '9') recLen = recLen * 10 + (b[sp++] - '0');
+            if (sp >= end || b[sp] != ' ' || recLen <= 0 || p + recLen > end) break;
+            int keyStart = sp + 1;
+            int eq = keyStart;
+            int recEnd = p + recLen; // exclusive; b[recEnd-1] is '\n'
+            while (eq < recEnd && b[eq] != '=') eq++;
+            if (eq >= recEnd) break;
+            String key = new String(b, keyStart, eq - keyStart, StandardCharsets.UTF_8);
+            int valEnd = b[recEnd - 1] == '\n' ? recEnd - 1 : recEnd;
+            byte[] value = java.util.Arrays.copyOfRange(b, eq + 1, Math.max(eq + 1, valEnd));
+            out.put(key, value);
+            p = recEnd;
+        }
+        return out;
+    }
+
+    private static boolean allZero(byte[] b, int off) {
+        for (int k = off; k < off + 512; k++) if (b[k] != 0) return false;
+        return true;
+    }
+
+    /** An octal tar number field, or base-256 when the high bit of the first byte is set. */
+    static long number(byte[] b, int off, int len) {
+        if ((b[off] & 0x80) != 0) {
+            long v = b[off] & 0x7f;
+            for (int k = off + 1; k < off + len; k++) v = (v << 8) | (b[k] & 0xff);
+            return v;
+        }
+        long v = 0;
+        for (int k = off; k < off + len; k++) {
+            byte c = b[k];
+            if (c == 0 || c == ' ') {
+                if (v != 0) break;
+                continue;
+            }
+            if (c < '0' || c > '7') break;
+            v = (v << 3) + (c - '0');
+        }
+        return v;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.shed.core.flatten;
+
+import dev.shed.core.testing.OciLayoutBuilder;
+import dev.shed.core.testing.OciLayoutBuilder.Layer;
+import dev.shed.core.testing.TarLayerBuilder;
+import dev.shed.core.oci.MediaType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+
+/** Hand-written layers covering the merge's cases, shared by the flatten, export and materialize tests. */
+final class FlattenCases {
+    private FlattenCases() {}
+
+    /**
+     * gzip of an empty tar (just the two zero end blocks): the layer buildkit emits for ENV/LABEL steps (its
+     * 32-byte Go encoding, sha256:4f4fb700…; this one is zlib's, same content).
+     */
+    static final byte[] EMPTY_GZIP_LAYER = TarLayerBuilder.gzip(new byte[1024]);
+
+    static final String LONG_DIR = "long/" + "d".repeat(120);
+    static final String LONG_FILE = LONG_DIR + "/" + "f".repeat(150);
+
+    /**
+     * Layers oldest first: gzip base, plain tar with whiteouts/opaques/swaps, zstd re-adds (gzip when
+     * {@code forUmoci}: umoci 0.4 can't read zstd; the tar inside is identical), the empty layer.
+     */
+    static Layer[] kitchenSink(boolean forUmoci) {
+        TarLayerBuilder l0 = new TarLayerBuilder().mtime(1_600_000_000L)
+                .dir("etc").file("etc/passwd", "root:x:0:0::/root:/bin/sh\n")
+                .dir("tmp", 01777)
+                .dir("usr").dir("usr/bin")
+                .file("usr/bin/su", bytes("su binary"), 04755)
+                .file("usr/bin/sg", bytes("sg binary"), 02755)
+                .file("etc/big-ids", bytes("owned by big ids"), 0640, e -> { e.setUserId(100_000L); e.setGroupId(200_000L); })
+                .file("etc/huge-ids", bytes("ids beyond 2^21"), 0600, e -> { e.setUserId(3_000_000L); e.setGroupId(4_000_000L); })
+                .file("etc/nanos", bytes("mtime with nanoseconds"), 0644,
+                        e -> e.setLastModifiedTime(FileTime.from(Instant.ofEpochSecond(1_650_000_000L, 123_456_789))))
+                .file("etc/user-xattr", bytes("has xattrs"), 0644, e -> {
+                    e.addPaxHeader("SCHILY.xattr.user.comment", "hello");
+                    e.addPaxHeader("SCHILY.xattr.user.other", "x=y");
+                })
+                .dir("long").dir(LONG_DIR).file(LONG_FILE, "long name")
+                .symlink("bin", "usr/bin")
+                .symlink("etc/abs", "/etc/passwd")
+                .symlink("etc/dangling", "../nonexistent/" + "t".repeat(130))
+                .dir("dev").charDevice("dev/null", 1, 3).blockDevice("dev/loop0", 7, 0)
+                .dir("run").fifo("run/fifo")
+                .file("etc/empty", "")
+                .dir("data")
+                .file("data/orig", "original")
+                .hardlink("data/link1", "data/orig")
+                .file("data/shadowed", "L0 content of shadowed")
+                .hardlink("data/keep", "data/shadowed")
+                .hardlink("data/keep2", "data/keep")
+                .dir("del").file("del/file1", "deleted later").file("del/file2", "stays")
+                .dir("deldir").dir("deldir/a").file("deldir/a/b", "deleted with its dir")
+                .dir("opq").file("opq/a", "old a").file("opq/b", "old b").dir("opq/sub").file("opq/sub/c", "old c")
+                .dir("opq2").file("opq2/x", "old x").file("opq2/y", "old y")
+                .dir("opq3").file("opq3/old", "old")
+                .file("f2d", "a file that becomes a directory")
+                .dir("d2f").file("d2f/child", "child of a directory that becomes a file")
+                .dir("readd").file("readd/old", "before the whiteout");
+        TarLayerBuilder l1 = new TarLayerBuilder().mtime(1_600_000_100L)
+                .whiteout("del/file1")
+                .whiteout("deldir")
+                .opaque("opq").file("opq/a", "new a")
+                .dir("opq2").file("opq2/new", "new").opaque("opq2")
+                .dir("opq3").opaque("opq3").file("opq3/new", "new in opq3")
+                .dir("f2d").file("f2d/inner", "inside the new directory")
+                .file("d2f", "now a file")
+                .file("data/shadowed", "L1 replaced the hardlink target")
+                .whiteout("readd")
+                .file("usr/bin/su", bytes("replaced su"), 0755);
+        TarLayerBuilder l2 = new TarLayerBuilder().mtime(1_600_000_200L)
+                .file("del/file1", "re-added after whiteout")
+                .dir("readd").file("readd/new", "re-added dir")
+                .whiteout("never-existed");
+        return new Layer[] {
+                Layer.gzip(l0),
+                Layer.tar(l1),
+                forUmoci ? Layer.gzip(l2) : Layer.zstd(l2),
+                new Layer(MediaType.OCI_LAYER_GZIP, EMPTY_GZIP_LAYER),
+        };
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static OciLayoutBuilder.Layer gzipOf(TarLayerBuilder b) {
+        return Layer.gzip(b);
+    }
+}

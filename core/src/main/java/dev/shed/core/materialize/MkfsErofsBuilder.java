@@ -53,7 +53,7 @@ final class MkfsErofsBuilder implements LowerBuilder {
             DirectorySink sink = new DirectorySink(tree);
             new Flattener(progress).flatten(layers, sink);
             sink.finish();
-            List<String> cmd = new ArrayList<>(List.of("mkfs.erofs", "-q"));
+            List<String> cmd = new ArrayList<>(List.of("mkfs.erofs", "--quiet", "--preserve-mtime"));
             switch (options.compression()) {
                 case LZ4: cmd.add("-zlz4"); break;
                 case LZ4HC: cmd.add("-zlz4hc," + options.effectiveLevel()); break;

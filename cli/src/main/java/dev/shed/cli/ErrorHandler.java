@@ -26,7 +26,10 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
     static int exitCode(Throwable t) {
         if (t instanceof ShedException se) return se.exitCode();
-        if (t instanceof ImageNotFoundException) return ExitCodes.NOT_FOUND;
+        if (t instanceof ImageNotFoundException || t instanceof dev.shed.core.shed.ShedNotFoundException) return ExitCodes.NOT_FOUND;
+        if (t instanceof dev.shed.core.shed.ShedConflictException || t instanceof dev.shed.core.cache.LowerInUseException) {
+            return ExitCodes.CONFLICT;
+        }
         if (t instanceof IllegalArgumentException) return ExitCodes.USAGE;
         return ExitCodes.FAILURE;
     }

@@ -13,6 +13,14 @@ import picocli.CommandLine.Mixin;
                 + "store whose manifests are flattened into one read-only EROFS lower each.",
         subcommands = {
                 ImageCommand.class,
+                dev.shed.cli.demo.DemoCommand.class,
+                dev.shed.cli.shed.ShedCreateCommand.class,
+                dev.shed.cli.shed.ShedLsCommand.class,
+                dev.shed.cli.shed.ShedRmCommand.class,
+                dev.shed.cli.shed.ShedStartCommand.class,
+                dev.shed.cli.shed.ShedStopCommand.class,
+                dev.shed.cli.shed.SnapshotCommand.class,
+                dev.shed.cli.config.ConfigCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class ShedCommand implements Runnable {

@@ -9,6 +9,19 @@ import picocli.CommandLine.Command;
         description = "Manage images in the store.",
         subcommands = {
                 ImageLsCommand.class,
+                ImageBuildCommand.class,
+                ImageImportCommand.class,
+                ImageLoadCommand.class,
+                ImageSaveCommand.class,
+                ImageInspectCommand.class,
+                ImageHistoryCommand.class,
+                ImageTagCommand.class,
+                ImageRmCommand.class,
+                ImagePullCommand.class,
+                ImagePushCommand.class,
+                ImagePruneCommand.class,
+                ImageDfCommand.class,
+                ImageVerifyCommand.class,
         })
 public final class ImageCommand implements Runnable {
     @CommandLine.Spec

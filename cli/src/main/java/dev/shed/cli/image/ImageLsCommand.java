@@ -2,7 +2,7 @@ package dev.shed.cli.image;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.shed.cli.GlobalOptions;
+import dev.shed.cli.shed.Lifecycles;
 import dev.shed.cli.output.FormatOption;
 import dev.shed.cli.output.Sizes;
 import dev.shed.cli.output.Table;
@@ -10,6 +10,7 @@ import dev.shed.cli.output.Times;
 import dev.shed.core.image.ImageReader;
 import dev.shed.core.image.StoredImage;
 import dev.shed.core.json.Json;
+import dev.shed.core.lifecycle.Lifecycle;
 import dev.shed.core.oci.Descriptor;
 import dev.shed.core.oci.Digest;
 import dev.shed.core.oci.ImageConfig;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Mixin;
 
 /** {@code shed image ls}: the named images. */
 @Command(name = "ls", aliases = "list", mixinStandardHelpOptions = true,
-        description = "List named images: repository, tag, manifest digest, size (sum of unique blobs), layers, created.")
+        description = {"List named images: repository, tag, manifest digest, size (sum of unique blobs), layers, created,",
+                "IN USE (sheds and snapshots pinning one of its manifests), CACHED (its lower is materialized and current)."})
 public final class ImageLsCommand implements Callable<Integer> {
     @Mixin
     FormatOption format;
@@ -36,15 +38,17 @@ public final class ImageLsCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     /** One listed image, computed once for both output forms. */
-    record Row(String name, Reference ref, Descriptor target, long size, int layers, String created) {}
+    record Row(String name, Reference ref, Descriptor target, long size, int layers, String created, int inUse,
+               int manifests, int cachedManifests) {}
 
     @Override
     public Integer call() throws Exception {
-        Store store = GlobalOptions.openStore();
+        Lifecycle lc = Lifecycles.open();
+        Store store = lc.store();
         ImageReader reader = new ImageReader(store);
         PrintWriter out = spec.commandLine().getOut();
         java.util.List<Row> rows = new java.util.ArrayList<>();
-        for (NamedImage n : store.names().list()) rows.add(row(reader, n));
+        for (NamedImage n : store.names().list()) rows.add(row(reader, n, lc));
         if (format.json()) {
             ArrayNode arr = Json.mapper().createArrayNode();
             for (Row r : rows) {
@@ -55,13 +59,15 @@ public final class ImageLsCommand implements Callable<Integer> {
                 o.put("size", r.size());
                 o.put("layers", r.layers());
                 o.put("created", r.created());
+                o.put("inUse", r.inUse());
+                o.put("cached", r.manifests() > 0 && r.cachedManifests() == r.manifests());
             }
             out.println(Json.pretty(arr));
         } else {
-            Table t = new Table("REPOSITORY", "TAG", "DIGEST", "SIZE", "LAYERS", "CREATED");
+            Table t = new Table("REPOSITORY", "TAG", "DIGEST", "SIZE", "LAYERS", "CREATED", "IN USE", "CACHED");
             for (Row r : rows) {
                 t.row(displayRepository(r.ref()), r.ref().tag(), r.target().digest().shortHex(), Sizes.human(r.size()),
-                        r.layers(), Times.ago(r.created()));
+                        r.layers(), Times.ago(r.created()), r.inUse(), cached(r));
             }
             t.print(out);
         }
@@ -69,15 +75,25 @@ public final class ImageLsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Row row(ImageReader reader, NamedImage n) throws java.io.IOException {
+    /** yes/no for one manifest; cached/present for a multi-platform index. */
+    static String cached(Row r) {
+        if (r.manifests() <= 1) return r.cachedManifests() == 1 ? "yes" : "no";
+        return r.cachedManifests() + "/" + r.manifests();
+    }
+
+    private static Row row(ImageReader reader, NamedImage n, Lifecycle lc) throws java.io.IOException {
         StoredImage img = reader.load(n.name(), n.target());
         Set<Digest> blobs = new LinkedHashSet<>();
         long size = 0;
         Set<Digest> layers = new LinkedHashSet<>();
         String created = null;
+        int inUse = 0;
+        int cached = 0;
         if (img.isIndex() && blobs.add(img.target().digest())) size += img.target().size();
         for (Manifest m : img.manifests()) {
             if (blobs.add(m.digest())) size += m.descriptor().size();
+            inUse += lc.catalog().pinCount(m.digest());
+            if (lc.lowers().isCached(m.digest())) cached++;
             if (blobs.add(m.config().digest())) size += m.config().size();
             for (Descriptor l : m.layers()) {
                 layers.add(l.digest());
@@ -88,7 +104,8 @@ public final class ImageLsCommand implements Callable<Integer> {
                 created = c.created();
             }
         }
-        return new Row(n.name(), Reference.parse(n.name()), n.target(), size, layers.size(), created);
+        return new Row(n.name(), Reference.parse(n.name()), n.target(), size, layers.size(), created, inUse,
+                img.manifests().size(), cached);
     }
 
     /** docker shows Hub library images by their short name. */

@@ -14,6 +14,9 @@ public interface Progress {
         /** Sets the absolute progress (e.g. after a resume). */
         void set(long done);
 
+        /** Changes the phase shown beside the task ("Waiting" → "Downloading"). */
+        default void setLabel(String label) {}
+
         /** Ends the task with a short status ("Pull complete", "Already exists"). */
         void finish(String status);
     }

@@ -27,6 +27,7 @@ public final class BlobWriter implements AutoCloseable {
     private final MessageDigest sha = Digest.newSha256();
     private long written;
     private boolean done;
+    private Digest verified;
 
     BlobWriter(ContentStore store, Path file, Digest expected, long expectedSize, FileLocks.Held lock, boolean resume)
             throws IOException {
@@ -65,7 +66,7 @@ public final class BlobWriter implements AutoCloseable {
     }
 
     public void write(byte[] b, int off, int len) throws IOException {
-        if (done) throw new IllegalStateException("writer already finished");
+        if (done || verified != null) throw new IllegalStateException("writer already finished");
         if (expectedSize >= 0 && written + len > expectedSize) {
             // Too long can never become right: drop the bytes now instead of leaving a partial for a resume.
             done = true;
@@ -100,12 +101,13 @@ public final class BlobWriter implements AutoCloseable {
     }
 
     /**
-     * Verifies and publishes the blob. Throws {@link BlobMismatchException} (and discards the bytes) when digest
-     * or size differ from what was expected.
+     * Checks digest and size and makes the bytes durable, without publishing yet: lets an importer verify every
+     * blob of an archive before any of them becomes visible. Throws {@link BlobMismatchException} (and discards
+     * the bytes) on a mismatch. Idempotent.
      */
-    public Digest commit() throws IOException {
-        if (done) throw new IllegalStateException("already committed");
-        done = true;
+    public Digest verify() throws IOException {
+        if (verified != null) return verified;
+        if (done) throw new IllegalStateException("already finished");
         try {
             Digest actual = Digest.fromRaw(sha.digest());
             if (expectedSize >= 0 && written != expectedSize) {
@@ -116,6 +118,24 @@ public final class BlobWriter implements AutoCloseable {
             }
             channel.force(true);
             channel.close();
+            verified = actual;
+            return actual;
+        } catch (IOException | RuntimeException e) {
+            done = true;
+            discard();
+            throw e;
+        }
+    }
+
+    /**
+     * Verifies (see {@link #verify()}) and publishes the blob into blobs/sha256/. Throws
+     * {@link BlobMismatchException} (and discards the bytes) when digest or size differ from what was expected.
+     */
+    public Digest commit() throws IOException {
+        if (done) throw new IllegalStateException("already committed");
+        Digest actual = verify();
+        done = true;
+        try {
             store.publish(file, actual);
             return actual;
         } catch (IOException | RuntimeException e) {
@@ -142,14 +162,14 @@ public final class BlobWriter implements AutoCloseable {
     }
 
     /**
-     * Releases the writer. An uncommitted writer for a known digest keeps its partial file for a later resume;
-     * one for an unknown digest is deleted.
+     * Releases the writer. An uncommitted writer for a known digest keeps its partial file for a later resume
+     * (unless it is empty, or was verified but never published); one for an unknown digest is deleted.
      */
     @Override
     public void close() {
         try {
             if (channel.isOpen()) channel.close();
-            if (!done && expected == null) Files.deleteIfExists(file);
+            if (!done && (expected == null || written == 0 || verified != null)) Files.deleteIfExists(file);
         } catch (IOException ignored) {
             // best effort
         } finally {

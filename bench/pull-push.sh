@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Benchmark: shed image pull/push against skopeo copy, same image, same local registry, same run.
+# Builds a ~250 MB (compressed) 3-layer image from host directories with umoci, pushes it to a local
+# docker-registry with skopeo, then times (median of RUNS, fresh destination each run):
+#   pull: shed image pull            vs  skopeo copy docker://… oci:…
+#   push: shed image push (empty repo on a second registry) vs skopeo copy oci:… docker://… (empty repo)
+# Usage: bench/pull-push.sh [RUNS]   (env LAYER_DIRS="d1 d2 d3" to change the content)
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+runs="${1:-3}"
+work="$here/bench/work/pull-push"
+layer_dirs=(${LAYER_DIRS:-/usr/lib/llvm-14 /usr/lib/gcc /usr/share/locale /usr/share/doc /usr/share/man})
+for t in umoci skopeo docker-registry java; do command -v "$t" >/dev/null || { echo "needs $t" >&2; exit 1; }; done
+
+rm -rf "$work"; mkdir -p "$work"
+(cd "$here" && mvn -q -B -DskipTests package >&2)
+shed=("$here/shed")
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+start_registry() { # dir -> sets $reg_host (no subshell, so the pid is remembered for cleanup)
+  local dir=$1 port; port=$(free_port); rm -rf "$dir"; mkdir -p "$dir"
+  cat > "$dir/config.yml" <<YML
+version: 0.1
+log: {level: error, accesslog: {disabled: true}}
+storage: {filesystem: {rootdirectory: $dir/data}, delete: {enabled: true}}
+http: {addr: 127.0.0.1:$port}
+YML
+  docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 & pids+=($!)
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break; sleep 0.1; done
+  reg_host="127.0.0.1:$port"
+}
+stop_last_registry() { kill "${pids[-1]}" 2>/dev/null || true; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'; }
+start_registry "$work/reg-src"; src=$reg_host
+
+echo "== building image from: ${layer_dirs[*]}" >&2
+layout="$work/layout"
+umoci init --layout "$layout"; umoci new --image "$layout:img"
+# three layers: first dir, second dir, the rest together
+umoci insert --image "$layout:img" "${layer_dirs[0]}" /l0${layer_dirs[0]}
+umoci insert --image "$layout:img" "${layer_dirs[1]}" /l1${layer_dirs[1]}
+rest="$work/rest"; mkdir -p "$rest"
+for d in "${layer_dirs[@]:2}"; do mkdir -p "$rest$(dirname "$d")"; cp -a "$d" "$rest$d"; done
+umoci insert --image "$layout:img" "$rest" /l2
+skopeo copy --quiet --dest-tls-verify=false "oci:$layout:img" "docker://$src/bench/img:1"
+size=$(du -sb "$work/reg-src/data" | cut -f1)
+echo "image in registry: $((size / 1000000)) MB" >&2
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+now() { date +%s.%N; }
+time_it() { local t0 t1; t0=$(now); "$@" >/dev/null; t1=$(now); echo "$t1 - $t0" | bc; }
+
+# shed fsyncs every blob before it becomes visible (crash safety); skopeo's oci: destination does not, so
+# "skopeo+sync" (skopeo copy followed by sync) is reported too as the like-for-like durable figure.
+skopeo_copy_sync() { skopeo "$@" && sync; }
+sync
+shed_pull=(); skopeo_pull=(); skopeo_pull_sync=(); shed_push=(); skopeo_push=()
+for i in $(seq "$runs"); do
+  rm -rf "$work/shed-root" "$work/skopeo-oci" "$work/skopeo-oci2"; sync
+  shed_pull+=("$(time_it "${shed[@]}" --root "$work/shed-root" image pull -q "$src/bench/img:1")")
+  skopeo_pull+=("$(time_it skopeo copy --quiet --src-tls-verify=false "docker://$src/bench/img:1" "oci:$work/skopeo-oci:img")")
+  sync
+  skopeo_pull_sync+=("$(time_it skopeo_copy_sync copy --quiet --src-tls-verify=false "docker://$src/bench/img:1" "oci:$work/skopeo-oci2:img")")
+  # pushes go to a fresh, empty registry each time so neither tool can mount or skip blobs
+  start_registry "$work/reg-dst"; dst=$reg_host
+  shed_push+=("$(time_it "${shed[@]}" --root "$work/shed-root" image push -q "$src/bench/img:1" "$dst/shed/img:1")")
+  a=$(skopeo inspect --raw --tls-verify=false "docker://$src/bench/img:1" | sha256sum | cut -c1-64)
+  b=$(skopeo inspect --raw --tls-verify=false "docker://$dst/shed/img:1" | sha256sum | cut -c1-64)
+  [ "$a" = "$b" ] || { echo "digest mismatch after shed push: $a vs $b" >&2; exit 1; }
+  stop_last_registry
+  start_registry "$work/reg-dst"; dst=$reg_host
+  skopeo_push+=("$(time_it skopeo copy --quiet --dest-tls-verify=false "oci:$work/skopeo-oci:img" "docker://$dst/skopeo/img:1")")
+  stop_last_registry
+  echo "run $i: pull shed ${shed_pull[-1]}s skopeo ${skopeo_pull[-1]}s skopeo+sync ${skopeo_pull_sync[-1]}s; push shed ${shed_push[-1]}s skopeo ${skopeo_push[-1]}s" >&2
+done
+
+sp=$(printf '%s\n' "${shed_pull[@]}" | median); kp=$(printf '%s\n' "${skopeo_pull[@]}" | median)
+ks=$(printf '%s\n' "${skopeo_pull_sync[@]}" | median)
+su=$(printf '%s\n' "${shed_push[@]}" | median); ku=$(printf '%s\n' "${skopeo_push[@]}" | median)
+printf 'image: %d MB compressed, 3 layers, %d runs (median wall time)\n' "$((size / 1000000))" "$runs"
+printf 'pull: shed %.2fs  skopeo %.2fs  ratio %.2fx (goal <= 1.0x)\n' "$sp" "$kp" "$(echo "$sp / $kp" | bc -l)"
+printf 'pull: shed %.2fs  skopeo+sync %.2fs  ratio %.2fx (both durable on disk)\n' "$sp" "$ks" "$(echo "$sp / $ks" | bc -l)"
+printf 'push: shed %.2fs  skopeo %.2fs  ratio %.2fx\n' "$su" "$ku" "$(echo "$su / $ku" | bc -l)"

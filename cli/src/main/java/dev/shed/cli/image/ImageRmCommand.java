@@ -1,0 +1,51 @@
+package dev.shed.cli.image;
+
+import dev.shed.cli.ExitCodes;
+import dev.shed.cli.GlobalOptions;
+import dev.shed.core.image.ArchiveImporter;
+import dev.shed.core.store.Store;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code shed image rm NAME...}: removes names; blobs stay until prune. */
+@Command(name = "rm", aliases = {"remove", "rmi"}, mixinStandardHelpOptions = true,
+        description = "Remove image names. Blobs and lowers stay until 'shed image prune'. Every name is tried; "
+                + "a missing one is reported (exit 3) without stopping the others.")
+public final class ImageRmCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "NAME")
+    List<String> names;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Store store = GlobalOptions.openStore();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        int exit = ExitCodes.OK;
+        for (String n : names) {
+            String name;
+            try {
+                name = ArchiveImporter.normaliseTag(n);
+            } catch (IllegalArgumentException e) {
+                err.println("shed: error: " + e.getMessage());
+                exit = Math.max(exit, ExitCodes.USAGE);
+                continue;
+            }
+            if (store.names().remove(name)) {
+                out.println("Untagged: " + name);
+            } else {
+                err.println("shed: error: no such image: " + name);
+                exit = ExitCodes.NOT_FOUND;
+            }
+        }
+        out.flush();
+        err.flush();
+        return exit;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.shed.cli.shed;
+
+import dev.shed.cli.GlobalOptions;
+import dev.shed.core.cache.LowerBuilder;
+import dev.shed.core.lifecycle.Lifecycle;
+import dev.shed.core.lifecycle.UnavailableLowerBuilder;
+import dev.shed.core.store.Store;
+import java.io.IOException;
+
+/** Opens the lifecycle services (sheds, lowers, prune) of the store the global options name. */
+public final class Lifecycles {
+    private Lifecycles() {}
+
+    public static Lifecycle open() throws IOException {
+        Store store = GlobalOptions.openStore();
+        return Lifecycle.open(store, lowerBuilder(store));
+    }
+
+    /** How this build makes lowers: the one place to wire the materializer. */
+    static LowerBuilder lowerBuilder(Store store) {
+        return new UnavailableLowerBuilder(store.layout());
+    }
+}

@@ -1,0 +1,51 @@
+package dev.shed.cli.shed;
+
+import dev.shed.core.lifecycle.Lifecycle;
+import dev.shed.core.oci.Platform;
+import dev.shed.core.shed.ShedManager;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code shed create NAME --image REF}. */
+@Command(name = "create", mixinStandardHelpOptions = true,
+        description = {"Create a shed: pin the image's manifest and materialize its lower now, so the first start is mount-and-go.",
+                "The image must be in the store. Prints the shed's name."})
+public final class ShedCreateCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NAME", description = "Shed name (letters, digits, '_', '.', '-').")
+    String name;
+
+    @Option(names = "--image", paramLabel = "REF", description = "Image name or manifest/index digest in the store.")
+    String image;
+
+    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
+            description = "Platform to pin when the image is a multi-platform index (default: the only one stored, else the host's).")
+    String platform;
+
+    @Option(names = "--from-snapshot", paramLabel = "SNAP",
+            description = "Start from a snapshot: its manifest and a copy of its upper dir (instead of --image).")
+    String fromSnapshot;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if ((image == null) == (fromSnapshot == null)) {
+            throw new IllegalArgumentException("shed create " + name + ": give exactly one of --image REF or --from-snapshot SNAP");
+        }
+        Platform p = platform == null ? null : Platform.parse(platform);
+        Lifecycle lc = Lifecycles.open();
+        ShedManager.Created c = lc.sheds().create(name, image, p, fromSnapshot);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(c.shed().name());
+        out.flush();
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("Pinned " + c.shed().image() + " (" + c.shed().manifest() + "); lower ready: " + c.lower());
+        err.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.shed.cli.shed;
+
+import dev.shed.core.lifecycle.Lifecycle;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code shed stop NAME…}. */
+@Command(name = "stop", mixinStandardHelpOptions = true,
+        description = "Stop sheds: unmount the overlay and the lower. Stopping a stopped shed is not an error.")
+public final class ShedStopCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "NAME")
+    List<String> names;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Lifecycle lc = Lifecycles.open();
+        PrintWriter out = spec.commandLine().getOut();
+        for (String n : names) {
+            lc.sheds().stop(n);
+            out.println(n);
+            out.flush();
+        }
+        return 0;
+    }
+}

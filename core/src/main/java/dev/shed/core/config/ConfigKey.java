@@ -1,0 +1,94 @@
+package dev.shed.core.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * One documented setting: its key, what it means, its default, and how a typed value becomes the JSON stored in
+ * shed/config.json. Every parse error names the key and the value.
+ */
+public enum ConfigKey {
+    EVICTION_POLICY("eviction.policy", "manual",
+            "How cached lowers are evicted: manual (only prune), lru (keep cache/ under cache.budget), refcount (drop a lower with its last shed/snapshot)",
+            s -> JsonNodeFactory.instance.textNode(EvictionPolicy.parse(s).key())),
+    CACHE_BUDGET("cache.budget", "none",
+            "Bytes cache/ may hold under the lru policy (500M, 10G, 10GB, or a byte count; 'none' = no limit)",
+            s -> s.equals("none") ? JsonNodeFactory.instance.nullNode() : JsonNodeFactory.instance.numberNode(ByteSizes.parse(s))),
+    PULL_CONCURRENCY("pull.concurrency", String.valueOf(StoreConfig.DEFAULT_PULL_CONCURRENCY),
+            "Blobs downloaded in parallel by one pull (1-32)",
+            s -> JsonNodeFactory.instance.numberNode(parseConcurrency(s))),
+    REGISTRIES_INSECURE("registries.insecure", "",
+            "Comma-separated registry hosts (host[:port]) reached over plain HTTP or unverified TLS",
+            ConfigKey::parseHosts);
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+    private final Function<String, JsonNode> parser;
+
+    ConfigKey(String key, String defaultValue, String description, Function<String, JsonNode> parser) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+        this.parser = parser;
+    }
+
+    public String key() { return key; }
+    public String defaultValue() { return defaultValue; }
+    public String description() { return description; }
+
+    public static ConfigKey of(String key) {
+        for (ConfigKey k : values()) if (k.key.equals(key)) return k;
+        List<String> known = new ArrayList<>();
+        for (ConfigKey k : values()) known.add(k.key);
+        throw new IllegalArgumentException("unknown config key '" + key + "' (known: " + String.join(", ", known) + ")");
+    }
+
+    /** The stored JSON for a typed value; IllegalArgumentException naming key and value when invalid. */
+    public JsonNode parse(String value) {
+        try {
+            return parser.apply(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid value '" + value + "' for " + key + ": " + e.getMessage());
+        }
+    }
+
+    /** How a stored value is shown by {@code shed config get}: the form {@code set} accepts back. */
+    public String display(JsonNode stored) {
+        if (stored == null || stored.isNull()) return defaultValue;
+        if (stored.isArray()) {
+            List<String> items = new ArrayList<>();
+            stored.forEach(n -> items.add(n.asText()));
+            return String.join(",", items);
+        }
+        return stored.asText();
+    }
+
+    private static int parseConcurrency(String s) {
+        int n;
+        try {
+            n = Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a whole number");
+        }
+        if (n < 1 || n > 32) throw new IllegalArgumentException("must be between 1 and 32");
+        return n;
+    }
+
+    private static JsonNode parseHosts(String s) {
+        ArrayNode arr = JsonNodeFactory.instance.arrayNode();
+        for (String h : s.split(",")) {
+            String host = h.trim();
+            if (host.isEmpty()) continue;
+            if (!host.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?")) {
+                throw new IllegalArgumentException("'" + host + "' is not a registry host[:port]");
+            }
+            arr.add(host);
+        }
+        return arr;
+    }
+}

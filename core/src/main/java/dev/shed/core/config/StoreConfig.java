@@ -1,0 +1,29 @@
+package dev.shed.core.config;
+
+import java.util.List;
+
+/**
+ * The store's settings (shed/config.json; see {@link ConfigFile} for keys and file format).
+ *
+ * @param evictionPolicy     {@code eviction.policy}
+ * @param cacheBudget        {@code cache.budget}: bytes cache/ may hold under the LRU policy; -1 when unset
+ * @param pullConcurrency    {@code pull.concurrency}: parallel blob downloads per pull
+ * @param insecureRegistries {@code registries.insecure}: hosts (host[:port]) reached over plain HTTP / unverified TLS
+ */
+public record StoreConfig(EvictionPolicy evictionPolicy, long cacheBudget, int pullConcurrency,
+                          List<String> insecureRegistries) {
+    public static final int DEFAULT_PULL_CONCURRENCY = 3;
+    public static final StoreConfig DEFAULTS = new StoreConfig(EvictionPolicy.MANUAL, -1, DEFAULT_PULL_CONCURRENCY, List.of());
+
+    public StoreConfig {
+        insecureRegistries = List.copyOf(insecureRegistries);
+    }
+
+    public boolean hasBudget() {
+        return cacheBudget >= 0;
+    }
+
+    public boolean isInsecure(String registryHost) {
+        return insecureRegistries.contains(registryHost);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.shed.core.gc;
+
+import dev.shed.core.cache.CacheDir;
+import dev.shed.core.oci.Digest;
+import dev.shed.core.store.FileLocks;
+import dev.shed.core.store.Store;
+import dev.shed.core.store.StoreLayout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Crash leftovers and abandoned work: files in shed/ingest and shed/tmp, strays in cache/sha256, and the
+ * hidden temp files {@link dev.shed.core.store.AtomicFiles} writes beside index.json, records and config.
+ *
+ * <p>A file is stale when the lock its writer would hold is free: {@code <hex>.partial} ↔ {@code blob-<hex>},
+ * {@code <id>.new} ↔ {@code ingest-<id>}, anything named after a manifest in tmp/ or cache/ ↔
+ * {@code lower-<hex>}. Files with no such lock are stale once older than {@link #MIN_AGE}. Deleting a stale
+ * {@code .partial} gives up the resume offset of an interrupted download; that is what prune is for.
+ */
+final class Leftovers {
+    static final Duration MIN_AGE = Duration.ofHours(1);
+    private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
+
+    private final Store store;
+    private final StoreLayout layout;
+
+    Leftovers(Store store) {
+        this.store = store;
+        this.layout = store.layout();
+    }
+
+    /** A stale path (file or directory) and its apparent size. */
+    record Stale(Path path, long bytes) {}
+
+    List<Stale> find() throws IOException {
+        List<Stale> out = new ArrayList<>();
+        for (Path p : list(layout.ingestDir())) {
+            String name = p.getFileName().toString();
+            Optional<String> lock = name.endsWith(".partial") ? Optional.of("blob-" + stem(name))
+                    : name.endsWith(".new") ? Optional.of("ingest-" + stem(name)) : Optional.empty();
+            if (lock.isPresent() ? isFree(lock.get()) : isOld(p)) out.add(stale(p));
+        }
+        for (Path p : list(layout.tmpDir())) if (isStaleByManifestLockOrAge(p)) out.add(stale(p));
+        for (Path p : new CacheDir(layout).strays()) if (isStaleByManifestLockOrAge(p)) out.add(stale(p));
+        for (Path dir : List.of(layout.root(), layout.stateDir(), layout.shedsDir(), layout.snapshotsDir())) {
+            for (Path p : list(dir)) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".") && name.endsWith(".tmp") && Files.isRegularFile(p) && isOld(p)) out.add(stale(p));
+            }
+        }
+        return out;
+    }
+
+    private boolean isStaleByManifestLockOrAge(Path p) {
+        Matcher m = HEX.matcher(p.getFileName().toString());
+        return m.find() ? isFree("lower-" + m.group()) : isOld(p);
+    }
+
+    private boolean isFree(String lock) {
+        Optional<FileLocks.Held> held = store.locks().tryExclusive(lock);
+        held.ifPresent(FileLocks.Held::close);
+        return held.isPresent();
+    }
+
+    private static boolean isOld(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toInstant().isBefore(Instant.now().minus(MIN_AGE));
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    private static String stem(String name) {
+        return name.substring(0, name.lastIndexOf('.'));
+    }
+
+    static Stale stale(Path p) throws IOException {
+        return new Stale(p, dev.shed.core.store.FileTrees.size(p));
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
+        }
+    }
+
+}

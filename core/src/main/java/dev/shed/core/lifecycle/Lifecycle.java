@@ -1,0 +1,41 @@
+package dev.shed.core.lifecycle;
+
+import dev.shed.core.cache.LowerBuilder;
+import dev.shed.core.cache.Lowers;
+import dev.shed.core.config.ConfigFile;
+import dev.shed.core.config.StoreConfig;
+import dev.shed.core.gc.DiskUsage;
+import dev.shed.core.gc.Pruner;
+import dev.shed.core.gc.StoreVerifier;
+import dev.shed.core.shed.ImageSource;
+import dev.shed.core.shed.LocalImageSource;
+import dev.shed.core.shed.MountRunner;
+import dev.shed.core.shed.MountTable;
+import dev.shed.core.shed.ShedCatalog;
+import dev.shed.core.shed.ShedManager;
+import dev.shed.core.shed.ShedRunner;
+import dev.shed.core.store.Store;
+import java.io.IOException;
+
+/**
+ * A store's disk lifecycle, wired: its config, sheds (pins), lowers (cache + eviction policy), prune, df and
+ * verify. The CLI opens one per command; tests pass their own {@link LowerBuilder}, {@link ShedRunner} or
+ * {@link ImageSource}.
+ */
+public record Lifecycle(Store store, StoreConfig config, ShedCatalog catalog, Lowers lowers, ShedManager sheds,
+                        Pruner pruner, DiskUsage diskUsage, StoreVerifier verifier) {
+
+    public static Lifecycle open(Store store, LowerBuilder builder) throws IOException {
+        MountTable table = new MountTable();
+        return open(store, builder, new MountRunner(table), table, new LocalImageSource(store));
+    }
+
+    public static Lifecycle open(Store store, LowerBuilder builder, ShedRunner runner, MountTable table, ImageSource images)
+            throws IOException {
+        StoreConfig config = new ConfigFile(store).load();
+        ShedCatalog catalog = new ShedCatalog(store.layout(), runner, table);
+        Lowers lowers = new Lowers(store, builder, catalog, config);
+        return new Lifecycle(store, config, catalog, lowers, new ShedManager(store, catalog, lowers, images),
+                new Pruner(store, catalog, lowers), new DiskUsage(store, catalog, lowers), new StoreVerifier(store, catalog));
+    }
+}

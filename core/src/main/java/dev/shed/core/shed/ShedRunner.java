@@ -1,0 +1,19 @@
+package dev.shed.core.shed;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Runs a shed on its lower. {@link MountRunner} mounts the erofs and an overlay on the host; a microVM runner
+ * will boot a VM with the erofs as its single lower instead. Running state must outlive the shed process (a
+ * mount, a VM process) and be read back from the system, not from shed's records.
+ */
+public interface ShedRunner {
+    /** Starts {@code shed} on {@code lower}; returns what to show the user (the rootfs path for mounts). */
+    Path start(Shed shed, ShedPaths paths, Path lower) throws IOException;
+
+    /** Stops it; also cleans up a half-started or externally broken shed. Idempotent. */
+    void stop(Shed shed, ShedPaths paths) throws IOException;
+
+    boolean isRunning(Shed shed, ShedPaths paths);
+}

@@ -1,0 +1,201 @@
+package dev.shed.core.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shed.core.oci.Descriptor;
+import dev.shed.core.oci.Digest;
+import dev.shed.core.oci.ImageConfig;
+import dev.shed.core.oci.Manifest;
+import dev.shed.core.oci.MediaType;
+import dev.shed.core.oci.Platform;
+import dev.shed.core.store.Store;
+import dev.shed.core.testing.Integration;
+import dev.shed.core.testing.Processes;
+import dev.shed.core.testing.TarLayerBuilder;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RootfsImporterTest {
+    private static final Instant CREATED = Instant.parse("2024-05-06T07:08:09Z");
+
+    @TempDir
+    Path tmp;
+
+    private RootfsImporter.Options opts(String tag) {
+        return new RootfsImporter.Options(tag, new Platform("linux", "arm64", null), CREATED, null);
+    }
+
+    private static Manifest manifest(Store store, Descriptor d) throws Exception {
+        return Manifest.parse(store.blobs().read(d.digest()), d.mediaType());
+    }
+
+    private static byte[] gunzip(byte[] gz) throws Exception {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static Map<String, TarArchiveEntry> entries(byte[] tar) throws Exception {
+        Map<String, TarArchiveEntry> out = new LinkedHashMap<>();
+        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
+            TarArchiveEntry e;
+            while ((e = in.getNextEntry()) != null) out.put(e.getName(), e);
+        }
+        return out;
+    }
+
+    private Path tree() throws Exception {
+        Path root = tmp.resolve("rootfs");
+        Files.createDirectories(root.resolve("usr/bin"));
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve("etc/hostname"), "box\n");
+        Files.writeString(root.resolve("usr/bin/tool"), "#!/bin/sh\n");
+        Files.setAttribute(root.resolve("usr/bin/tool"), "unix:mode", 04755);
+        Files.createSymbolicLink(root.resolve("usr/bin/alias"), Path.of("tool"));
+        Files.createLink(root.resolve("usr/bin/tool-link"), root.resolve("usr/bin/tool"));
+        Files.writeString(root.resolve("zz-last"), "z");
+        Files.writeString(root.resolve("a-first"), "a");
+        return root;
+    }
+
+    private static void setTimes(Path root) throws Exception {
+        try (var s = Files.walk(root)) {
+            for (Path p : s.toList()) {
+                if (!Files.isSymbolicLink(p)) Files.setLastModifiedTime(p, FileTime.from(CREATED));
+            }
+        }
+    }
+
+    @Test
+    void directoryBecomesASortedLayerWithCorrectDiffIdAndConfig() throws Exception {
+        Path root = tree();
+        Store store = Store.open(tmp.resolve("store"));
+        ArchiveImporter.Imported done = new RootfsImporter(store).importRootfs(root, opts("box:1"));
+        assertThat(done.name()).isEqualTo("docker.io/library/box:1");
+        Manifest m = manifest(store, done.target());
+        assertThat(m.mediaType()).isEqualTo(MediaType.OCI_MANIFEST);
+        assertThat(m.layers()).hasSize(1);
+        Descriptor layer = m.layers().get(0);
+        assertThat(layer.mediaType()).isEqualTo(MediaType.OCI_LAYER_GZIP);
+        byte[] gz = store.blobs().read(layer.digest());
+        assertThat(Digest.of(gz)).isEqualTo(layer.digest());
+        assertThat(gz.length).isEqualTo(layer.size());
+        byte[] tar = gunzip(gz);
+        ImageConfig c = ImageConfig.parse(store.blobs().read(m.config().digest()), "config");
+        assertThat(c.diffIds()).containsExactly(Digest.of(tar).toString());
+        assertThat(c.created()).isEqualTo("2024-05-06T07:08:09Z");
+        assertThat(c.platform()).isEqualTo(Platform.parse("linux/arm64"));
+        assertThat(c.history()).extracting(ImageConfig.History::createdBy).containsExactly("shed image import");
+
+        Map<String, TarArchiveEntry> e = entries(tar);
+        assertThat(e.keySet()).containsExactly("a-first", "etc/", "etc/hostname", "usr/", "usr/bin/", "usr/bin/alias",
+                "usr/bin/tool", "usr/bin/tool-link", "zz-last");
+        assertThat(e.get("usr/bin/alias").isSymbolicLink()).isTrue();
+        assertThat(e.get("usr/bin/alias").getLinkName()).isEqualTo("tool");
+        assertThat(e.get("usr/bin/tool").getMode() & 07777).isEqualTo(04755);
+        assertThat(e.get("usr/bin/tool-link").isLink()).isTrue();
+        assertThat(e.get("usr/bin/tool-link").getLinkName()).isEqualTo("usr/bin/tool");
+        assertThat(e.get("etc/hostname").getUserName()).isEmpty();
+    }
+
+    @Test
+    void sameTreeGivesTheSameDigestTwice() throws Exception {
+        Path root = tree();
+        setTimes(root);
+        Store a = Store.open(tmp.resolve("a"));
+        Store b = Store.open(tmp.resolve("b"));
+        Digest first = new RootfsImporter(a).importRootfs(root, opts("x")).target().digest();
+        Digest second = new RootfsImporter(b).importRootfs(root, opts("x")).target().digest();
+        assertThat(second).isEqualTo(first);
+        Files.writeString(root.resolve("etc/hostname"), "changed\n");
+        Files.setLastModifiedTime(root.resolve("etc/hostname"), FileTime.from(CREATED));
+        assertThat(new RootfsImporter(b).importRootfs(root, opts("y")).target().digest()).isNotEqualTo(first);
+    }
+
+    @Test
+    void readsOwnersDevicesFifosAndUserXattrsAsRoot() throws Exception {
+        Integration.requireRoot();
+        Path root = Files.createDirectories(tmp.resolve("special"));
+        Files.writeString(root.resolve("owned"), "x");
+        Files.setAttribute(root.resolve("owned"), "unix:uid", 1234);
+        Files.setAttribute(root.resolve("owned"), "unix:gid", 5678);
+        Processes.check(null, "mknod", root.resolve("null").toString(), "c", "1", "3");
+        Processes.check(null, "mknod", root.resolve("loop9").toString(), "b", "7", "9");
+        Processes.check(null, "mkfifo", root.resolve("pipe").toString());
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(root.resolve("owned"), UserDefinedFileAttributeView.class);
+        boolean xattrs;
+        try {
+            view.write("shed.test", StandardCharsets.UTF_8.encode("value"));
+            xattrs = true;
+        } catch (java.io.IOException e) {
+            xattrs = false; // filesystem without user xattrs (tmpfs on old kernels)
+        }
+        Store store = Store.open(tmp.resolve("store"));
+        Manifest m = manifest(store, new RootfsImporter(store).importRootfs(root, opts("special")).target());
+        Map<String, TarArchiveEntry> e = entries(gunzip(store.blobs().read(m.layers().get(0).digest())));
+        assertThat(e.get("owned").getLongUserId()).isEqualTo(1234);
+        assertThat(e.get("owned").getLongGroupId()).isEqualTo(5678);
+        assertThat(e.get("null").isCharacterDevice()).isTrue();
+        assertThat(e.get("null").getDevMajor()).isEqualTo(1);
+        assertThat(e.get("null").getDevMinor()).isEqualTo(3);
+        assertThat(e.get("loop9").isBlockDevice()).isTrue();
+        assertThat(e.get("loop9").getDevMinor()).isEqualTo(9);
+        assertThat(e.get("pipe").isFIFO()).isTrue();
+        if (xattrs) assertThat(e.get("owned").getExtraPaxHeaders()).containsEntry("SCHILY.xattr.user.shed.test", "value");
+    }
+
+    @Test
+    void tarInputIsKeptEntryForEntryInEveryCompression() throws Exception {
+        TarLayerBuilder layer = new TarLayerBuilder().dir("etc").file("etc/passwd", "root:x:0:0\n".getBytes(StandardCharsets.UTF_8), 0600,
+                en -> {
+                    en.setUserId(7);
+                    en.setGroupId(8);
+                }).symlink("bin", "usr/bin");
+        byte[] tar = layer.tar();
+        Map<String, byte[]> inputs = new LinkedHashMap<>();
+        inputs.put("root.tar", tar);
+        inputs.put("root.tar.gz", layer.gzip());
+        inputs.put("root.tar.zst", layer.zstd());
+        List<Digest> layers = new ArrayList<>();
+        for (var in : inputs.entrySet()) {
+            Path file = tmp.resolve(in.getKey());
+            Files.write(file, in.getValue());
+            Store store = Store.open(tmp.resolve("store-" + in.getKey()));
+            Manifest m = manifest(store, new RootfsImporter(store).importRootfs(file, opts("t")).target());
+            byte[] stored = gunzip(store.blobs().read(m.layers().get(0).digest()));
+            assertThat(stored).as(in.getKey()).isEqualTo(tar);
+            layers.add(m.layers().get(0).digest());
+        }
+        assertThat(layers).as("same tar, same layer whatever the input compression").containsOnly(layers.get(0));
+    }
+
+    @Test
+    void refusesNonTarFilesAndNeedsAValidName() throws Exception {
+        Path junk = tmp.resolve("junk.tar");
+        Files.writeString(junk, "hello, not a tar ".repeat(100));
+        Store store = Store.open(tmp.resolve("store"));
+        assertThatThrownBy(() -> new RootfsImporter(store).importRootfs(junk, opts("t"))).hasMessageContaining("not a tar archive");
+        assertThatThrownBy(() -> new RootfsImporter(store).importRootfs(tmp.resolve("nope"), opts("t")))
+                .isInstanceOf(java.nio.file.NoSuchFileException.class);
+        Path tree = tree();
+        assertThatThrownBy(() -> new RootfsImporter(store).importRootfs(tree, opts("Bad Name"))).hasMessageContaining("invalid reference");
+        assertThat(store.names().list()).isEmpty();
+        assertThat(store.blobs().list()).isEmpty();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.shed.erofs;
+
+import java.util.Optional;
+
+/**
+ * Image-wide settings. Immutable; build with {@link #builder()}.
+ *
+ * @param compression  file data compression
+ * @param level        compressor level (LZ4HC: 1..12; LZ4 always uses 0)
+ * @param pclusterSize physical cluster size in bytes; only 4096 (one block) is supported
+ * @param uuid         fixed 16-byte volume UUID, or empty to derive one from the image content
+ * @param buildTime    superblock build time (seconds); compact inodes inherit it as their mtime
+ * @param threads      compression worker threads
+ */
+public record ErofsOptions(Compression compression, int level, int pclusterSize, Optional<byte[]> uuid,
+                           long buildTime, int threads) {
+
+    public ErofsOptions {
+        if (pclusterSize != 4096) {
+            throw new IllegalArgumentException("only 4096-byte pclusters are supported, got " + pclusterSize);
+        }
+        if (compression == Compression.LZ4HC && (level < 1 || level > 12)) {
+            throw new IllegalArgumentException("LZ4HC level must be 1..12: " + level);
+        }
+        uuid.ifPresent(u -> {
+            if (u.length != 16) throw new IllegalArgumentException("uuid must be 16 bytes");
+        });
+        uuid = uuid.map(byte[]::clone);
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1");
+    }
+
+    @Override
+    public Optional<byte[]> uuid() {
+        return uuid.map(byte[]::clone);
+    }
+
+    /** The level handed to the LZ4 compressor. */
+    public int compressorLevel() {
+        return compression == Compression.LZ4HC ? level : 0;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static ErofsOptions defaults() {
+        return builder().build();
+    }
+
+    public static final class Builder {
+        private Compression compression = Compression.NONE;
+        private int level = 9;
+        private int pclusterSize = 4096;
+        private byte[] uuid;
+        private long buildTime;
+        private int threads = Runtime.getRuntime().availableProcessors();
+
+        public Builder compression(Compression c) { this.compression = c; return this; }
+        public Builder level(int level) { this.level = level; return this; }
+        public Builder pclusterSize(int bytes) { this.pclusterSize = bytes; return this; }
+        public Builder uuid(byte[] uuid) { this.uuid = uuid == null ? null : uuid.clone(); return this; }
+        public Builder buildTime(long seconds) { this.buildTime = seconds; return this; }
+        public Builder threads(int n) { this.threads = n; return this; }
+
+        public ErofsOptions build() {
+            return new ErofsOptions(compression, level, pclusterSize, Optional.ofNullable(uuid), buildTime, threads);
+        }
+    }
+}

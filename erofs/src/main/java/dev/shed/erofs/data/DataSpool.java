@@ -1,0 +1,67 @@
+package dev.shed.erofs.data;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Append-only temporary file next to the output that holds file data in arrival order. At close the
+ * image writer copies each inode's bytes from here into the image in canonical (path) order, which
+ * is what makes the image independent of the order entries were added. Deleted on close.
+ */
+public final class DataSpool implements Closeable {
+    private final Path path;
+    private final FileChannel channel;
+    private long size;
+
+    private DataSpool(Path path) throws IOException {
+        this.path = path;
+        this.channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                StandardOpenOption.DELETE_ON_CLOSE);
+    }
+
+    public static DataSpool createNextTo(Path output) throws IOException {
+        Path dir = output.toAbsolutePath().getParent();
+        return new DataSpool(Files.createTempFile(dir, "." + output.getFileName() + ".", ".spool"));
+    }
+
+    /** Appends all remaining bytes of {@code data}; returns the offset they start at. */
+    public long append(ByteBuffer data) throws IOException {
+        long at = size;
+        while (data.hasRemaining()) size += channel.write(data, size);
+        return at;
+    }
+
+    public void read(long offset, ByteBuffer into) throws IOException {
+        long pos = offset;
+        while (into.hasRemaining()) {
+            int n = channel.read(into, pos);
+            if (n < 0) throw new IOException("spool truncated at " + pos);
+            pos += n;
+        }
+    }
+
+    /** Copies {@code length} bytes at {@code offset} to {@code out} at its current position. */
+    public void copyTo(long offset, long length, FileChannel out) throws IOException {
+        long done = 0;
+        while (done < length) {
+            long n = channel.transferTo(offset + done, length - done, out);
+            if (n <= 0) throw new IOException("spool copy stalled at " + (offset + done));
+            done += n;
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+        Files.deleteIfExists(path);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.shed.erofs.format;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * struct erofs_super_block (128 bytes at {@link ErofsFormat#SUPER_OFFSET}). No checksum: the
+ * SB_CHKSUM compat feature is left off, so the kernel does not verify one.
+ */
+public record SuperBlock(
+        int featureCompat,
+        int featureIncompat,
+        int rootNid,
+        long inodeCount,
+        long buildTime,
+        int buildTimeNanos,
+        long totalBlocks,
+        long metaBlockAddr,
+        long xattrBlockAddr,
+        byte[] uuid) {
+
+    public SuperBlock {
+        if (rootNid < 0 || rootNid > 0xffff) throw new IllegalStateException("root nid must fit 16 bits: " + rootNid);
+        if (totalBlocks > 0xffffffffL) throw new IllegalStateException("image too large: " + totalBlocks + " blocks");
+        if (uuid.length != 16) throw new IllegalArgumentException("uuid must be 16 bytes");
+    }
+
+    public ByteBuffer encode() {
+        ByteBuffer b = ByteBuffer.allocate(ErofsFormat.SUPER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0, ErofsFormat.MAGIC);
+        b.putInt(4, 0);                                // checksum (unused: no SB_CHKSUM)
+        b.putInt(8, featureCompat);
+        b.put(12, (byte) ErofsFormat.BLOCK_BITS);      // blkszbits
+        b.put(13, (byte) 0);                           // sb_extslots
+        b.putShort(14, (short) rootNid);
+        b.putLong(16, inodeCount);                     // inos
+        b.putLong(24, buildTime);
+        b.putInt(32, buildTimeNanos);
+        b.putInt(36, (int) totalBlocks);
+        b.putInt(40, (int) metaBlockAddr);
+        b.putInt(44, (int) xattrBlockAddr);
+        b.put(48, uuid);
+        // volume_name[16] at 64 stays empty
+        b.putInt(80, featureIncompat);
+        // u1 (lz4_max_distance) = 0 means the LZ4 default window; the rest is reserved/zero.
+        return b;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.shed.erofs.layout;
+
+import dev.shed.erofs.data.DataSpool;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * Sequential, buffered writer for the image file. Everything it writes itself is hashed; spans
+ * copied from the spool contribute their CRC instead, so the digest identifies the whole image
+ * content cheaply (used for the content-derived UUID).
+ */
+final class ImageOutput {
+    private final FileChannel channel;
+    private final ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+    private final MessageDigest digest;
+    private long position;
+
+    ImageOutput(FileChannel channel) throws IOException {
+        this.channel = channel;
+        channel.position(0);
+        try {
+            this.digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    long position() {
+        return position;
+    }
+
+    void write(ByteBuffer src) throws IOException {
+        digest.update(src.duplicate());
+        position += src.remaining();
+        while (src.hasRemaining()) {
+            if (!buffer.hasRemaining()) flush();
+            int n = Math.min(buffer.remaining(), src.remaining());
+            ByteBuffer slice = src.slice().limit(n);
+            buffer.put(slice);
+            src.position(src.position() + n);
+        }
+    }
+
+    void padTo(long target) throws IOException {
+        if (target < position) throw new IllegalStateException("layout overlap: at " + position + ", asked " + target);
+        ByteBuffer zeros = ByteBuffer.allocate(8192);
+        while (position < target) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), target - position));
+            write(zeros);
+        }
+    }
+
+    void copyFromSpool(DataSpool spool, long offset, long length, long crc) throws IOException {
+        flush();
+        spool.copyTo(offset, length, channel);
+        position += length;
+        ByteBuffer tag = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(crc).putLong(length).flip();
+        digest.update(tag);
+    }
+
+    void flush() throws IOException {
+        buffer.flip();
+        while (buffer.hasRemaining()) channel.write(buffer);
+        buffer.clear();
+    }
+
+    byte[] digest() {
+        return digest.digest();
+    }
+}

@@ -1,0 +1,42 @@
+package dev.shed.erofs.lz4;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/** Unaligned little-endian reads from byte arrays (bounds-checked, intrinsified by HotSpot). */
+final class Bytes {
+    private Bytes() {}
+
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    static int readInt(byte[] b, int off) {
+        return (int) INT.get(b, off);
+    }
+
+    static long readLong(byte[] b, int off) {
+        return (long) LONG.get(b, off);
+    }
+
+    /**
+     * Length of the common prefix of b[a...] and b[p...], where the bytes at p may not go past {@code limit}
+     * (a &lt; p, so a never overtakes the limit either).
+     */
+    static int commonLength(byte[] b, int a, int p, int limit) {
+        int start = p;
+        while (p + 8 <= limit) {
+            long diff = readLong(b, a) ^ readLong(b, p);
+            if (diff != 0) {
+                return p - start + (Long.numberOfTrailingZeros(diff) >>> 3);
+            }
+            a += 8;
+            p += 8;
+        }
+        while (p < limit && b[a] == b[p]) {
+            a++;
+            p++;
+        }
+        return p - start;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.shed.registry.pull;
+
+import dev.shed.core.oci.Descriptor;
+import dev.shed.core.oci.Digest;
+import dev.shed.core.oci.Index;
+import dev.shed.core.oci.Manifest;
+import dev.shed.core.oci.MediaType;
+import dev.shed.core.oci.Platform;
+import dev.shed.core.oci.Reference;
+import dev.shed.core.progress.Progress;
+import dev.shed.core.store.FileLocks;
+import dev.shed.core.store.Store;
+import dev.shed.registry.Parallel;
+import dev.shed.registry.RegistryClient;
+import dev.shed.registry.RegistryClient.FetchedManifest;
+import dev.shed.registry.RegistryOptions;
+import dev.shed.registry.auth.CredentialSource;
+import dev.shed.registry.http.RegistryHttp;
+import dev.shed.registry.http.RegistryResponseException;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Pulls an image into the store. Order matters for crash safety and concurrent prune: the whole pull holds the
+ * store's write session; blobs land first (verified), then the manifests' exact bytes, then the index's, and
+ * only then the name. An interrupted pull leaves no name and no partial blob — just resumable ingest files.
+ */
+public final class ImagePuller {
+    private final Store store;
+    private final RegistryOptions options;
+    private final CredentialSource credentials;
+    private final Progress progress;
+    private final HttpClient http;
+
+    public ImagePuller(Store store, RegistryOptions options, CredentialSource credentials, Progress progress) {
+        this(store, options, credentials, progress, RegistryHttp.newClient());
+    }
+
+    public ImagePuller(Store store, RegistryOptions options, CredentialSource credentials, Progress progress, HttpClient http) {
+        this.store = store;
+        this.options = options;
+        this.credentials = credentials;
+        this.progress = progress;
+        this.http = http;
+    }
+
+    public PullResult pull(PullRequest request) throws IOException {
+        Reference ref = request.reference();
+        RegistryClient client = RegistryClient.open(ref, List.of(RegistryClient.pullScope(ref)), options, credentials, http);
+        try (FileLocks.Held session = store.writeSession()) {
+            if (ref.tag() != null) progress.message(ref.tag() + ": Pulling from " + ref.name());
+            else progress.message("Pulling " + ref);
+            FetchedManifest top = fetchManifest(client, ref.tagOrDigest(), ref);
+            List<Manifest> manifests = new ArrayList<>();
+            Index index = null;
+            if (MediaType.isIndex(top.mediaType())) {
+                index = Index.parse(top.bytes(), top.mediaType());
+                for (Descriptor child : chooseManifests(index, request)) {
+                    FetchedManifest m = fetchManifest(client, child.digest().toString(), ref);
+                    manifests.add(Manifest.parse(m.bytes(), child.mediaType()));
+                }
+            } else {
+                manifests.add(Manifest.parse(top.bytes(), top.mediaType()));
+            }
+
+            Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
+            for (Manifest m : manifests) {
+                for (Descriptor l : m.layers()) blobs.putIfAbsent(l.digest(), l);
+                blobs.putIfAbsent(m.config().digest(), m.config());
+            }
+            BlobDownloader downloader = new BlobDownloader(client, store.blobs(), options.retry(), progress);
+            List<Parallel.Job<Long>> jobs = new ArrayList<>();
+            for (Descriptor d : blobs.values()) jobs.add(() -> downloader.fetch(d));
+            List<Long> sizes = Parallel.run(jobs, options.concurrency(), "shed-pull");
+            long bytes = sizes.stream().mapToLong(Long::longValue).sum();
+            int fetched = (int) sizes.stream().filter(s -> s > 0).count();
+
+            List<Digest> stored = new ArrayList<>();
+            for (Manifest m : manifests) stored.add(store.blobs().put(m.raw()));
+            Descriptor target = index != null ? index.descriptor() : manifests.get(0).descriptor();
+            if (index != null) store.blobs().put(index.raw());
+            String name = ref.toString();
+            store.names().put(name, target);
+            progress.message("Digest: " + target.digest());
+            progress.message("Status: " + (fetched > 0 ? "Downloaded newer image for " : "Image is up to date for ") + name);
+            return new PullResult(name, target, stored, bytes, fetched);
+        }
+    }
+
+    private List<Descriptor> chooseManifests(Index index, PullRequest request) {
+        if (request.allPlatforms()) {
+            List<Descriptor> all = index.manifests().stream().filter(d -> MediaType.isManifest(d.mediaType())).toList();
+            if (all.isEmpty()) throw new IllegalArgumentException(request.reference() + ": index lists no image manifests");
+            return all;
+        }
+        Platform wanted = request.platform() != null ? request.platform() : Platform.host();
+        Optional<Descriptor> chosen = index.select(wanted);
+        if (chosen.isEmpty()) {
+            throw new IllegalArgumentException(request.reference() + " has no manifest for platform " + wanted
+                    + " (available: " + String.join(", ", index.platformNames()) + ")");
+        }
+        return List.of(chosen.get());
+    }
+
+    private static FetchedManifest fetchManifest(RegistryClient client, String tagOrDigest, Reference ref) throws IOException {
+        try {
+            return client.manifest(tagOrDigest);
+        } catch (RegistryResponseException e) {
+            if (e.status() == 404) {
+                throw new dev.shed.core.image.ImageNotFoundException("manifest " + client.repository().name() + "@" + tagOrDigest
+                        + " not found in the registry (pulling " + ref + ")");
+            }
+            throw new IOException("pulling " + ref + ": " + e.getMessage(), e);
+        }
+    }
+}

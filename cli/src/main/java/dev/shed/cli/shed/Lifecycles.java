@@ -3,7 +3,9 @@ package dev.shed.cli.shed;
 import dev.shed.cli.GlobalOptions;
 import dev.shed.core.cache.LowerBuilder;
 import dev.shed.core.lifecycle.Lifecycle;
-import dev.shed.core.lifecycle.UnavailableLowerBuilder;
+import dev.shed.cli.output.LineProgress;
+import dev.shed.core.materialize.MaterializeOptions;
+import dev.shed.core.materialize.Materializer;
 import dev.shed.core.store.Store;
 import java.io.IOException;
 
@@ -18,6 +20,6 @@ public final class Lifecycles {
 
     /** How this build makes lowers: the one place to wire the materializer. */
     static LowerBuilder lowerBuilder(Store store) {
-        return new UnavailableLowerBuilder(store.layout());
+        return new Materializer(store, MaterializeOptions.defaults(), LineProgress.forTerminal());
     }
 }

@@ -1,5 +1,6 @@
 package dev.shed.core.materialize;
 
+import dev.shed.core.cache.LowerBuilder;
 import dev.shed.core.layer.LayerBlob;
 import dev.shed.core.oci.Descriptor;
 import dev.shed.core.oci.Digest;
@@ -23,11 +24,11 @@ import java.util.UUID;
  * directory and renamed into place, under a per-manifest lock so concurrent processes build it once. A reader
  * never sees a partial image, and never an image built with other parameters.
  */
-public final class Materializer {
+public final class Materializer implements LowerBuilder {
     private final Store store;
     private final MaterializeOptions options;
     private final Progress progress;
-    private final LowerBuilder builder;
+    private final ErofsBackend builder;
 
     public Materializer(Store store, MaterializeOptions options, Progress progress) {
         this.store = store;
@@ -86,7 +87,14 @@ public final class Materializer {
         }
     }
 
+    /** {@link LowerBuilder} for the lifecycle ({@code Lowers.ensure}): the lower's path, built when needed. */
+    @Override
+    public Path build(Digest manifest) throws IOException {
+        return materialize(manifest).path();
+    }
+
     /** Whether the lower exists and was built with exactly the current options (no build, no lock). */
+    @Override
     public boolean isCurrent(Digest manifest) {
         StoreLayout layout = store.layout();
         try {

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * clusters and is never used; this backend always goes through a directory, which every version supports.
  * A fallback for hosts where the Java writer is unwanted, and an independent oracle in tests.
  */
-final class MkfsErofsBuilder implements LowerBuilder {
+final class MkfsErofsBuilder implements ErofsBackend {
     private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
     private String version;
 

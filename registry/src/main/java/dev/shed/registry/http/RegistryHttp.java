@@ -131,6 +131,7 @@ public final class RegistryHttp {
                 HttpResponse<Reply<T>> resp = sendAuthenticated(call, a);
                 if (resp.body().error() == null) return new Response<>(resp, resp.body().value());
                 RegistryResponseException err = errorOf(call, resp.statusCode(), resp.body().error());
+                if (resp.statusCode() == 401) err = new RegistryResponseException(401, err.getMessage() + "; " + auth.refusalHint());
                 if (!err.retryable() || attempt >= retry.maxAttempts()) throw err;
                 java.util.Optional<Duration> asked = retryAfter(resp);
                 wait = asked.isPresent() ? retry.retryAfter(asked.get()) : retry.backoff(attempt);

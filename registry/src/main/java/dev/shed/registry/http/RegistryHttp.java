@@ -81,6 +81,11 @@ public final class RegistryHttp {
         }
     }
 
+    /** The same registry, authentication and retry policy over another client (its own connections and thread). */
+    public RegistryHttp via(HttpClient other) {
+        return new RegistryHttp(endpoint, other, auth, retry);
+    }
+
     public RegistryEndpoint endpoint() {
         return endpoint;
     }

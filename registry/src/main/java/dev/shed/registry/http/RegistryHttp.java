@@ -24,8 +24,7 @@ import java.util.function.Supplier;
  * and retries 5xx, 429 (honouring Retry-After) and connection failures with backoff. Other 4xx are final.
  *
  * <p>Built on {@link java.net.http.HttpClient}: it is in the JDK (no dependency to ship or patch), speaks HTTP/2
- * over TLS (one connection carries parallel blob downloads from real registries), and hands out the body as a
- * stream, which is all a download into the content store needs.
+ * over TLS, and hands each body to a subscriber the caller picks (blob downloads take the client's own buffers).
  */
 public final class RegistryHttp {
     private static final int MAX_REDIRECTS = 5;
@@ -301,14 +300,6 @@ public final class RegistryHttp {
                 }
             }
         });
-    }
-
-    public static void drain(HttpResponse<InputStream> resp) {
-        try (InputStream in = resp.body()) {
-            in.skip(Long.MAX_VALUE);
-        } catch (IOException ignored) {
-            // connection will be discarded
-        }
     }
 
     /** A short description of a transport failure. */

@@ -1,7 +1,7 @@
 package dev.shed.cli.shed;
 
 import dev.shed.cli.GlobalOptions;
-import dev.shed.core.cache.LowerBuilder;
+import dev.shed.core.cache.MaterializerSource;
 import dev.shed.core.config.ConfigFile;
 import dev.shed.core.config.StoreConfig;
 import dev.shed.core.lifecycle.Lifecycle;
@@ -32,22 +32,7 @@ public final class Lifecycles {
         Store store = GlobalOptions.openStore();
         StoreConfig config = new ConfigFile(store).load();
         MaterializeOptions options = config.materialize();
-        return Lifecycle.open(store, lowerBuilder(new Materializer(store, options, progress)),
+        return Lifecycle.open(store, new MaterializerSource(new Materializer(store, options, progress)),
                 new PullingImageSource(store, config, progress));
-    }
-
-    /** The materializer as the lifecycle's lower builder. */
-    static LowerBuilder lowerBuilder(Materializer materializer) {
-        return new LowerBuilder() {
-            @Override
-            public java.nio.file.Path build(dev.shed.core.oci.Digest manifest) throws IOException {
-                return materializer.materialize(manifest).path();
-            }
-
-            @Override
-            public boolean isCurrent(dev.shed.core.oci.Digest manifest) {
-                return materializer.isCurrent(manifest);
-            }
-        };
     }
 }

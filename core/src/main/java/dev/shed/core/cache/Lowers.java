@@ -27,13 +27,13 @@ import java.util.Set;
  */
 public final class Lowers {
     private final Store store;
-    private final LowerBuilder source;
+    private final LowerSource source;
     private final LowerUsers users;
     private final StoreConfig config;
     private final Usage usage;
     private final CacheDir cacheDir;
 
-    public Lowers(Store store, LowerBuilder source, LowerUsers users, StoreConfig config) {
+    public Lowers(Store store, LowerSource source, LowerUsers users, StoreConfig config) {
         this.store = store;
         this.source = source;
         this.users = users;
@@ -51,7 +51,7 @@ public final class Lowers {
      * and under the LRU policy evicts least-recently-used lowers past the budget. Returns the lower's path.
      */
     public Path ensure(Digest manifest) throws IOException {
-        Path lower = source.isCurrent(manifest) ? store.layout().erofsLower(manifest) : source.build(manifest);
+        Path lower = source.isCurrent(manifest) ? store.layout().erofsLower(manifest) : source.build(manifest).path();
         usage.touch(manifest);
         if (config.evictionPolicy() == EvictionPolicy.LRU) applyBudget(Set.of(manifest));
         return lower;

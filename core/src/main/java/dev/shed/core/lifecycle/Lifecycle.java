@@ -1,6 +1,6 @@
 package dev.shed.core.lifecycle;
 
-import dev.shed.core.cache.LowerBuilder;
+import dev.shed.core.cache.LowerSource;
 import dev.shed.core.cache.Lowers;
 import dev.shed.core.config.ConfigFile;
 import dev.shed.core.config.StoreConfig;
@@ -19,24 +19,24 @@ import java.io.IOException;
 
 /**
  * A store's disk lifecycle, wired: its config, sheds (pins), lowers (cache + eviction policy), prune, df and
- * verify. The CLI opens one per command; tests pass their own {@link LowerBuilder}, {@link ShedRunner} or
+ * verify. The CLI opens one per command; tests pass their own {@link LowerSource}, {@link ShedRunner} or
  * {@link ImageSource}.
  */
 public record Lifecycle(Store store, StoreConfig config, ShedCatalog catalog, Lowers lowers, ShedManager sheds,
                         Pruner pruner, DiskUsage diskUsage, StoreVerifier verifier) {
 
-    public static Lifecycle open(Store store, LowerBuilder source) throws IOException {
+    public static Lifecycle open(Store store, LowerSource source) throws IOException {
         MountTable table = new MountTable();
         return open(store, source, new MountRunner(table), table, new LocalImageSource(store));
     }
 
     /** With another way to find images (e.g. pull when missing). */
-    public static Lifecycle open(Store store, LowerBuilder source, ImageSource images) throws IOException {
+    public static Lifecycle open(Store store, LowerSource source, ImageSource images) throws IOException {
         MountTable table = new MountTable();
         return open(store, source, new MountRunner(table), table, images);
     }
 
-    public static Lifecycle open(Store store, LowerBuilder source, ShedRunner runner, MountTable table, ImageSource images)
+    public static Lifecycle open(Store store, LowerSource source, ShedRunner runner, MountTable table, ImageSource images)
             throws IOException {
         StoreConfig config = new ConfigFile(store).load();
         ShedCatalog catalog = new ShedCatalog(store.layout(), runner, table);

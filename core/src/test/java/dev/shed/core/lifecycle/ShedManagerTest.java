@@ -69,9 +69,9 @@ class ShedManagerTest {
 
     @Test
     void aFailedMaterializeUndoesTheCreate() throws Exception {
-        dev.shed.core.cache.LowerBuilder failing = new dev.shed.core.cache.LowerBuilder() {
+        dev.shed.core.cache.LowerSource failing = new dev.shed.core.cache.LowerSource() {
             @Override
-            public java.nio.file.Path build(dev.shed.core.oci.Digest manifest) throws java.io.IOException {
+            public dev.shed.core.materialize.Lower build(dev.shed.core.oci.Digest manifest) throws java.io.IOException {
                 throw new java.io.IOException("cannot materialize " + manifest + ": disk full");
             }
 

@@ -25,9 +25,12 @@ public final class ImageTagCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String name = ArchiveImporter.normaliseTag(target);
         Store store = GlobalOptions.openStore();
-        StoredImage img = new ImageReader(store).resolve(source);
-        Descriptor t = img.target();
-        store.names().put(name, new Descriptor(t.mediaType(), t.digest(), t.size(), t.platform(), null, null));
+        // a write session: SOURCE may be a dangling manifest (by digest) that a concurrent prune is about to delete
+        try (var session = store.writeSession()) {
+            StoredImage img = new ImageReader(store).resolve(source);
+            Descriptor t = img.target();
+            store.names().put(name, new Descriptor(t.mediaType(), t.digest(), t.size(), t.platform(), null, null));
+        }
         return ExitCodes.OK;
     }
 }

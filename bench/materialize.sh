@@ -44,13 +44,13 @@ build_corpus() {
   rmdir "$work/bundle/rootfs" 2>/dev/null || rm -rf "$work/bundle/rootfs"
   rm -rf "$work/rootfs/var/cache/apt/archives/"*.deb
   mv "$work/rootfs" "$work/bundle/rootfs"
-  umoci repack --image "$work/oci:base" "$work/bundle" >&2
+  umoci repack --refresh-bundle --image "$work/oci:base" "$work/bundle" >&2
 
   chroot_run "$work/bundle/rootfs" apt-get install -y --no-install-recommends \
       ca-certificates curl git less openssh-client procps vim-tiny wget xz-utils bzip2 unzip zip jq \
       python3 python3-venv sudo iproute2 iputils-ping netcat-openbsd file >&2
   chroot_run "$work/bundle/rootfs" apt-get clean
-  umoci repack --image "$work/oci:extensions" "$work/bundle" >&2
+  umoci repack --refresh-bundle --image "$work/oci:extensions" "$work/bundle" >&2
 
   chroot_run "$work/bundle/rootfs" apt-get install -y --no-install-recommends \
       build-essential gdb cmake pkg-config python3-dev perl libssl-dev >&2

@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
                 ImagePruneCommand.class,
                 ImageDfCommand.class,
                 ImageVerifyCommand.class,
+                ImageMaterializeCommand.class,
+                ImageExportCommand.class,
         })
 public final class ImageCommand implements Runnable {
     @CommandLine.Spec

@@ -55,8 +55,9 @@ public final class ImagePullCommand implements Callable<Integer> {
         Store store = GlobalOptions.openStore();
         PrintWriter out = spec.commandLine().getOut();
         PullResult result;
-        try (ProgressDisplay progress = ProgressDisplay.forTerminal(out, quiet)) {
-            result = new ImagePuller(store, registry.options(), registry.credentials(), progress).pull(request);
+        try (ProgressDisplay progress = ProgressDisplay.forTerminal(out, quiet);
+             ImagePuller puller = new ImagePuller(store, registry.options(), registry.credentials(), progress)) {
+            result = puller.pull(request);
         } catch (RegistryResponseException e) {
             throw new ShedException(ExitCodes.FAILURE, "pull " + name + ": " + e.getMessage());
         }

@@ -46,8 +46,9 @@ public final class ImagePushCommand implements Callable<Integer> {
         Store store = GlobalOptions.openStore();
         PrintWriter out = spec.commandLine().getOut();
         PushResult result;
-        try (ProgressDisplay progress = ProgressDisplay.forTerminal(out, quiet)) {
-            result = new ImagePusher(store, registry.options(), registry.credentials(), progress).push(source, dest);
+        try (ProgressDisplay progress = ProgressDisplay.forTerminal(out, quiet);
+             ImagePusher pusher = new ImagePusher(store, registry.options(), registry.credentials(), progress)) {
+            result = pusher.push(source, dest);
         } catch (RegistryResponseException e) {
             throw new ShedException(ExitCodes.FAILURE, "push " + dest + ": " + e.getMessage());
         }

@@ -124,6 +124,10 @@ public final class DirectorySink implements FlattenSink {
     }
 
     private void metadata(Path p, ErofsEntry e) throws IOException {
+        if (special(e.type())) {
+            specialMetadata(p, e);
+            return;
+        }
         boolean link = e.type() == EntryType.SYMLINK;
         if (privileged) {
             Files.setAttribute(p, "unix:uid", (int) e.uid(), LinkOption.NOFOLLOW_LINKS);
@@ -133,6 +137,24 @@ public final class DirectorySink implements FlattenSink {
         for (Map.Entry<String, byte[]> x : e.xattrs().entrySet()) xattr(p, e, x.getKey(), x.getValue(), link);
         FileTime t = FileTime.from(Instant.ofEpochSecond(e.mtimeSeconds(), e.mtimeNanos()));
         Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setTimes(t, t, null);
+    }
+
+    private static boolean special(EntryType t) {
+        return t == EntryType.FIFO || t == EntryType.CHAR_DEVICE || t == EntryType.BLOCK_DEVICE || t == EntryType.SOCKET;
+    }
+
+    /**
+     * Devices and fifos must never be opened (java.nio opens files to set attributes; a fifo open blocks), so their
+     * owner, xattrs and times are set by path with chown/setfattr/touch (mknod already set the mode).
+     */
+    private void specialMetadata(Path p, ErofsEntry e) throws IOException {
+        if (privileged) run(List.of("chown", "-h", e.uid() + ":" + e.gid(), p.toString()), e.path());
+        for (Map.Entry<String, byte[]> x : e.xattrs().entrySet()) {
+            if (privileged) {
+                run(List.of("setfattr", "-h", "-n", x.getKey(), "-v", "0x" + java.util.HexFormat.of().formatHex(x.getValue()), p.toString()), e.path());
+            }
+        }
+        run(List.of("touch", "-h", "-d", "@" + e.mtimeSeconds() + "." + String.format("%09d", e.mtimeNanos()), p.toString()), e.path());
     }
 
     private void xattr(Path p, ErofsEntry e, String name, byte[] value, boolean link) throws IOException {

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The Java backend: flatten straight into shed's EROFS writer, data streamed, nothing extracted. */
-final class JavaErofsBuilder implements LowerBuilder {
+final class JavaErofsBuilder implements ErofsBackend {
     /** Bumped whenever the bytes the writer produces for the same input change. */
     static final String WRITER_FORMAT = "shed-erofs/1";
 

@@ -27,7 +27,7 @@ public final class Materializer {
     private final Store store;
     private final MaterializeOptions options;
     private final Progress progress;
-    private final LowerBuilder builder;
+    private final ErofsBackend builder;
 
     public Materializer(Store store, MaterializeOptions options, Progress progress) {
         this.store = store;

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * clusters and is never used; this backend always goes through a directory, which every version supports.
  * A fallback for hosts where the Java writer is unwanted, and an independent oracle in tests.
  */
-final class MkfsErofsBuilder implements LowerBuilder {
+final class MkfsErofsBuilder implements ErofsBackend {
     private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
     private String version;
 
@@ -53,7 +53,7 @@ final class MkfsErofsBuilder implements LowerBuilder {
             DirectorySink sink = new DirectorySink(tree);
             new Flattener(progress).flatten(layers, sink);
             sink.finish();
-            List<String> cmd = new ArrayList<>(List.of("mkfs.erofs", "-q"));
+            List<String> cmd = new ArrayList<>(List.of("mkfs.erofs", "--quiet", "--preserve-mtime"));
             switch (options.compression()) {
                 case LZ4: cmd.add("-zlz4"); break;
                 case LZ4HC: cmd.add("-zlz4hc," + options.effectiveLevel()); break;

@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Writes the merged layers of one manifest as an EROFS image at a (temporary) path. */
-interface LowerBuilder {
+/** A way to write the merged layers of one manifest as an EROFS image at a (temporary) path. */
+interface ErofsBackend {
     /** Identifies the writer and its output format, part of the cache key (e.g. "shed-erofs/1", "mkfs.erofs 1.5"). */
     String writer() throws IOException;
 

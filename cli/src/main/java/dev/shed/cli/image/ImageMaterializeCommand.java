@@ -1,0 +1,79 @@
+package dev.shed.cli.image;
+
+import dev.shed.cli.ExitCodes;
+import dev.shed.cli.GlobalOptions;
+import dev.shed.cli.output.ProgressDisplay;
+import dev.shed.core.image.ImageReader;
+import dev.shed.core.cache.MaterializerSource;
+import dev.shed.core.lifecycle.Lifecycle;
+import dev.shed.core.materialize.MaterializeOptions;
+import dev.shed.core.materialize.Materializer;
+import dev.shed.core.oci.Manifest;
+import dev.shed.core.oci.Platform;
+import dev.shed.core.store.Store;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code shed image materialize}: build (or reuse) a manifest's EROFS lower and print its path. */
+@Command(name = "materialize", mixinStandardHelpOptions = true,
+        description = {"Merge the image's layers (OCI whiteouts applied) into its read-only EROFS lower, "
+                + "cache/sha256/<manifest-hex>.erofs, and print the lower's path (one line on stdout).",
+                "A lower that exists and was built with the same parameters is reused; one built with other "
+                + "parameters is rebuilt. Concurrent calls build it once."},
+        footer = {"", "Examples:", "  shed image materialize debian:bookworm",
+                "  sudo mount -t erofs -o loop,ro \"$(shed image materialize debian:bookworm)\" /mnt",
+                "  shed image materialize --compression lz4 --platform linux/arm64 ghcr.io/org/app:1.2"})
+public final class ImageMaterializeCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NAME", description = "Image name or manifest/index digest.")
+    String name;
+
+    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
+            description = "Manifest to use from a multi-platform index (default: the only one present, else the host's).")
+    String platform;
+
+    @Option(names = "--compression", paramLabel = "none|lz4|lz4hc", defaultValue = "lz4hc",
+            description = "Data compression: lz4hc (default; smallest, slower to build), lz4 (faster build, larger), "
+                    + "none (largest; no decompression cost on reads).")
+    String compression;
+
+    @Option(names = "--level", paramLabel = "N",
+            description = "lz4hc level 1-12 (default 9): higher is smaller and slower to build; reads are unaffected.")
+    Integer level;
+
+    @Option(names = "--backend", paramLabel = "java|mkfs.erofs", defaultValue = "java",
+            description = "java (default): shed's own EROFS writer, streamed from the layer blobs, nothing extracted, "
+                    + "identical bytes on every host. mkfs.erofs: extract the merged tree to a temp directory and run "
+                    + "the host's mkfs.erofs (erofs-utils); needs root to keep owners, devices and xattrs.")
+    String backend;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    boolean quiet;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        MaterializeOptions options = MaterializeOptions.defaults()
+                .withCompression(MaterializeOptions.Compression.parse(compression))
+                .withBackend(MaterializeOptions.Backend.parse(backend));
+        if (level != null) options = options.withLevel(level);
+        Store store = GlobalOptions.openStore();
+        ImageReader reader = new ImageReader(store);
+        Manifest manifest = reader.select(reader.resolve(name), platform == null ? null : Platform.parse(platform));
+        PrintWriter out = spec.commandLine().getOut();
+        Path lower;
+        try (ProgressDisplay progress = ProgressDisplay.forTerminal(spec.commandLine().getErr(), quiet)) {
+            Materializer materializer = new Materializer(store, options, progress);
+            lower = Lifecycle.open(store, new MaterializerSource(materializer)).lowers().ensure(manifest.digest());
+        }
+        out.println(lower);
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

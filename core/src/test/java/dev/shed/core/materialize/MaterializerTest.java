@@ -1,0 +1,157 @@
+package dev.shed.core.materialize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shed.core.flatten.TreeSnapshotAccess;
+import dev.shed.core.layer.LayerFormatException;
+import dev.shed.core.oci.Descriptor;
+import dev.shed.core.oci.Digest;
+import dev.shed.core.progress.Progress;
+import dev.shed.core.store.Store;
+import dev.shed.core.testing.Integration;
+import dev.shed.core.testing.OciLayoutBuilder;
+import dev.shed.core.testing.Processes;
+import dev.shed.core.testing.TarLayerBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Materialize end to end on a real store: cache key, reuse, locking, legacy files, hostile layers, oracles. */
+class MaterializerTest {
+    @TempDir
+    Path tmp;
+
+    static final MaterializeOptions MKFS = MaterializeOptions.defaults().withBackend(MaterializeOptions.Backend.MKFS_EROFS);
+
+    private Descriptor smallImage(OciLayoutBuilder layout) throws Exception {
+        return layout.image("small", OciLayoutBuilder.Layer.gzip(new TarLayerBuilder().dir("etc").file("etc/hostname", "shed\n")),
+                OciLayoutBuilder.Layer.gzip(new TarLayerBuilder().file("etc/motd", "hi\n").whiteout("etc/hostname")));
+    }
+
+    @Test
+    void buildsOnceThenReusesAndRebuildsWhenAParameterChanges() throws Exception {
+        Integration.requireTool("mkfs.erofs");
+        Integration.requireRoot();
+        OciLayoutBuilder layout = new OciLayoutBuilder(tmp.resolve("store"));
+        Digest m = smallImage(layout).digest();
+        Store store = Store.open(layout.dir());
+
+        Materializer lz4hc = new Materializer(store, MKFS, Progress.NONE);
+        assertThat(lz4hc.isCurrent(m)).isFalse();
+        Lower first = lz4hc.materialize(m);
+        assertThat(first.built()).isTrue();
+        assertThat(first.path()).isEqualTo(store.layout().erofsLower(m));
+        assertThat(first.size()).isEqualTo(Files.size(first.path()));
+        assertThat(lz4hc.isCurrent(m)).isTrue();
+        LowerRecord rec = LowerRecord.parse(Files.readAllBytes(store.layout().erofsLowerRecord(m)));
+        assertThat(rec.compression()).isEqualTo("lz4hc");
+        assertThat(rec.level()).isEqualTo(9);
+        assertThat(rec.backend()).isEqualTo("mkfs.erofs");
+        assertThat(rec.writer()).startsWith("mkfs.erofs ");
+
+        Lower again = lz4hc.materialize(m);
+        assertThat(again.built()).isFalse();
+        assertThat(again.path()).isEqualTo(first.path());
+
+        Materializer lz4 = new Materializer(store, MKFS.withCompression(MaterializeOptions.Compression.LZ4), Progress.NONE);
+        assertThat(lz4.isCurrent(m)).as("a lower built with lz4hc is stale for lz4").isFalse();
+        assertThat(lz4.materialize(m).built()).isTrue();
+        assertThat(lz4hc.isCurrent(m)).isFalse();
+        assertThat(LowerRecord.parse(Files.readAllBytes(store.layout().erofsLowerRecord(m))).compression()).isEqualTo("lz4");
+
+        // a lower whose record is missing (crash between rename and record) is never served
+        Files.delete(store.layout().erofsLowerRecord(m));
+        assertThat(lz4.isCurrent(m)).isFalse();
+        assertThat(lz4.materialize(m).built()).isTrue();
+        // nothing left behind in scratch space
+        try (var s = Files.list(store.layout().tmpDir())) {
+            assertThat(s.toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void twoConcurrentCallersBuildOnce() throws Exception {
+        Integration.requireTool("mkfs.erofs");
+        OciLayoutBuilder layout = new OciLayoutBuilder(tmp.resolve("store"));
+        Digest m = smallImage(layout).digest();
+        Store store = Store.open(layout.dir());
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Lower>> both = pool.invokeAll(List.of(
+                    () -> new Materializer(store, MKFS, Progress.NONE).materialize(m),
+                    () -> new Materializer(store, MKFS, Progress.NONE).materialize(m)));
+            assertThat(both.get(0).get().built() ^ both.get(1).get().built()).as("exactly one built").isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void legacyExt4FilesAreListedButNeverServed() throws Exception {
+        Integration.requireTool("mkfs.erofs");
+        OciLayoutBuilder layout = new OciLayoutBuilder(tmp.resolve("store"));
+        Descriptor md = smallImage(layout);
+        Store store = Store.open(layout.dir());
+        Digest layer = Digest.of("some layer".getBytes());
+        Files.createDirectories(store.layout().cacheDir());
+        Files.write(store.layout().legacyExt4(layer), new byte[4096]);
+        // an .ext4 named like the manifest must not satisfy a lower request either
+        Files.write(store.layout().cacheDir().resolve(md.digest().hex() + ".ext4"), new byte[8192]);
+        LegacyCache legacy = new LegacyCache(store.layout());
+        assertThat(legacy.list()).extracting(LegacyCache.Ext4File::layer).containsExactlyInAnyOrder(layer, md.digest());
+        assertThat(legacy.totalBytes()).isEqualTo(4096 + 8192);
+        Materializer mat = new Materializer(store, MKFS, Progress.NONE);
+        assertThat(mat.isCurrent(md.digest())).isFalse();
+        Lower lower = mat.materialize(md.digest());
+        assertThat(lower.path().getFileName().toString()).endsWith(".erofs");
+        assertThat(Files.readAllBytes(lower.path())).isNotEqualTo(new byte[8192]);
+    }
+
+    @Test
+    void hostileLayersFailNamingLayerAndEntryAndLeaveNoCacheFile() throws Exception {
+        OciLayoutBuilder layout = new OciLayoutBuilder(tmp.resolve("store"));
+        var symlinkParent = OciLayoutBuilder.Layer.gzip(new TarLayerBuilder().symlink("etc", "/tmp").file("etc/passwd", "pwned"));
+        Digest m = layout.image("hostile", symlinkParent).digest();
+        Store store = Store.open(layout.dir());
+        Materializer mat = new Materializer(store, MKFS, Progress.NONE);
+        Digest layerDigest = Digest.of(symlinkParent.bytes());
+        assertThatThrownBy(() -> mat.materialize(m)).isInstanceOf(LayerFormatException.class)
+                .hasMessageContaining(layerDigest.toString()).hasMessageContaining("'etc/passwd'");
+        assertThat(Files.exists(store.layout().erofsLower(m))).isFalse();
+        assertThat(Files.exists(store.layout().erofsLowerRecord(m))).isFalse();
+        try (var s = Files.list(store.layout().tmpDir())) {
+            assertThat(s.toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void mkfsBackendLowerEqualsUmociUnpackViaFsckAndKernel() throws Exception {
+        Integration.requireTool("umoci");
+        Integration.requireTool("mkfs.erofs");
+        Integration.requireRoot();
+        OciLayoutBuilder layout = new OciLayoutBuilder(tmp.resolve("store"));
+        layout.image("oracle", dev.shed.core.flatten.FlattenCasesAccess.kitchenSink(true));
+        Digest m = layout.image("sink", dev.shed.core.flatten.FlattenCasesAccess.kitchenSink(false)).digest();
+        Path bundle = tmp.resolve("bundle");
+        Processes.check(null, "umoci", "unpack", "--image", layout.dir() + ":oracle", bundle.toString());
+        Map<String, String> want = TreeSnapshotAccess.of(bundle.resolve("rootfs"));
+
+        Store store = Store.open(layout.dir());
+        for (MaterializeOptions.Compression c : MaterializeOptions.Compression.values()) {
+            Lower lower = new Materializer(store, MKFS.withCompression(c), Progress.NONE).materialize(m);
+            ErofsOracle.mounted(lower.path(), tmp.resolve("mnt-" + c),
+                    mnt -> assertThat(TreeSnapshotAccess.diff(want, TreeSnapshotAccess.of(mnt))).as("kernel mount, " + c).isEmpty());
+            Path extracted = ErofsOracle.fsckExtract(lower.path(), tmp.resolve("fsck-" + c));
+            assertThat(TreeSnapshotAccess.diff(TreeSnapshotAccess.asFsckExtracts(want),
+                    TreeSnapshotAccess.asFsckExtracts(TreeSnapshotAccess.of(extracted))))
+                    .as("fsck.erofs --extract, " + c).isEmpty();
+        }
+    }
+}

@@ -38,7 +38,11 @@ public final class ShedCommand implements Runnable {
     /** A fully configured command line: error handling, exit codes, case rules. */
     public static CommandLine commandLine() {
         GlobalOptions.reset();
-        CommandLine cl = new CommandLine(new ShedCommand());
+        return configure(new CommandLine(new ShedCommand()));
+    }
+
+    /** Error handling and exit codes for a shed command line (the full tree or one leaf, see FastDispatch). */
+    static CommandLine configure(CommandLine cl) {
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setExitCodeExceptionMapper(ErrorHandler::exitCode);
         cl.setParameterExceptionHandler((ex, args) -> {

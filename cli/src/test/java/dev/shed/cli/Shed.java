@@ -33,10 +33,7 @@ public final class Shed {
         System.setOut(new PrintStream(raw, true, StandardCharsets.UTF_8));
         int exit;
         try {
-            var cl = ShedCommand.commandLine();
-            cl.setOut(new PrintWriter(out, true));
-            cl.setErr(new PrintWriter(err, true));
-            exit = cl.execute(full.toArray(String[]::new));
+            exit = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), full.toArray(String[]::new));
         } finally {
             System.out.flush();
             System.setOut(saved);

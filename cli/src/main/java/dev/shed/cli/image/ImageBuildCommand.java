@@ -3,7 +3,7 @@ package dev.shed.cli.image;
 import dev.shed.cli.ExitCodes;
 import dev.shed.cli.GlobalOptions;
 import dev.shed.cli.ShedException;
-import dev.shed.cli.output.LineProgress;
+import dev.shed.cli.output.ProgressDisplay;
 import dev.shed.core.image.ArchiveImporter;
 import dev.shed.core.store.Store;
 import java.io.PrintWriter;
@@ -48,9 +48,9 @@ public final class ImageBuildCommand implements Callable<Integer> {
     static int run(CommandLine.Model.CommandSpec spec, Path archive, String tag, String image, ImportOptions opts) throws Exception {
         if (tag != null) ArchiveImporter.normaliseTag(tag);
         Store store = GlobalOptions.openStore();
-        ArchiveImporter importer = new ArchiveImporter(store, LineProgress.forTerminal());
         List<ArchiveImporter.Imported> done;
-        try {
+        try (ProgressDisplay progress = ProgressDisplay.forTerminal(spec.commandLine().getErr(), System.console() == null)) {
+            ArchiveImporter importer = new ArchiveImporter(store, progress);
             done = importer.importFrom(archive, new ArchiveImporter.Options(tag, image, opts.platform(), opts.limits()));
         } catch (java.nio.file.NoSuchFileException e) {
             if (e.getFile() != null && Path.of(e.getFile()).equals(archive)) {

@@ -66,7 +66,7 @@ public final class ImageHistoryCommand implements Callable<Integer> {
         Collections.reverse(rows);
         PrintWriter out = spec.commandLine().getOut();
         if (format.json()) {
-            ArrayNode arr = Json.mapper().createArrayNode();
+            ArrayNode arr = Json.array();
             for (Row r : rows) {
                 ObjectNode o = arr.addObject();
                 o.put("layer", r.layer() == null ? null : r.layer().digest().toString());

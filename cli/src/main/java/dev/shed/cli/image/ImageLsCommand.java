@@ -50,7 +50,7 @@ public final class ImageLsCommand implements Callable<Integer> {
         java.util.List<Row> rows = new java.util.ArrayList<>();
         for (NamedImage n : store.names().list()) rows.add(row(reader, n, lc));
         if (format.json()) {
-            ArrayNode arr = Json.mapper().createArrayNode();
+            ArrayNode arr = Json.array();
             for (Row r : rows) {
                 ObjectNode o = arr.addObject();
                 o.put("name", r.name());

@@ -4,6 +4,7 @@ import dev.shed.cli.ExitCodes;
 import dev.shed.cli.GlobalOptions;
 import dev.shed.cli.output.ProgressDisplay;
 import dev.shed.core.image.ImageReader;
+import dev.shed.core.cache.MaterializerSource;
 import dev.shed.core.lifecycle.Lifecycle;
 import dev.shed.core.materialize.MaterializeOptions;
 import dev.shed.core.materialize.Materializer;
@@ -69,7 +70,7 @@ public final class ImageMaterializeCommand implements Callable<Integer> {
         Path lower;
         try (ProgressDisplay progress = ProgressDisplay.forTerminal(spec.commandLine().getErr(), quiet)) {
             Materializer materializer = new Materializer(store, options, progress);
-            lower = Lifecycle.open(store, materializer).lowers().ensure(manifest.digest());
+            lower = Lifecycle.open(store, new MaterializerSource(materializer)).lowers().ensure(manifest.digest());
         }
         out.println(lower);
         out.flush();

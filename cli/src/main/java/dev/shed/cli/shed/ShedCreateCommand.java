@@ -1,5 +1,6 @@
 package dev.shed.cli.shed;
 
+import dev.shed.cli.output.ProgressDisplay;
 import dev.shed.core.lifecycle.Lifecycle;
 import dev.shed.core.oci.Platform;
 import dev.shed.core.shed.ShedManager;
@@ -13,7 +14,8 @@ import picocli.CommandLine.Parameters;
 /** {@code shed create NAME --image REF}. */
 @Command(name = "create", mixinStandardHelpOptions = true,
         description = {"Create a shed: pin the image's manifest and materialize its lower now, so the first start is mount-and-go.",
-                "The image must be in the store. Prints the shed's name."})
+                "An image missing from the store is pulled when REF names a registry host (e.g. registry.local:5000/app:1);",
+                "a bare name (full) must be in the store. Prints the shed's name."})
 public final class ShedCreateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "Shed name (letters, digits, '_', '.', '-').")
     String name;
@@ -38,12 +40,15 @@ public final class ShedCreateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("shed create " + name + ": give exactly one of --image REF or --from-snapshot SNAP");
         }
         Platform p = platform == null ? null : Platform.parse(platform);
-        Lifecycle lc = Lifecycles.open();
-        ShedManager.Created c = lc.sheds().create(name, image, p, fromSnapshot);
+        PrintWriter err = spec.commandLine().getErr();
+        ShedManager.Created c;
+        try (ProgressDisplay progress = ProgressDisplay.forTerminal(err, false)) {
+            Lifecycle lc = Lifecycles.open(progress);
+            c = lc.sheds().create(name, image, p, fromSnapshot);
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.println(c.shed().name());
         out.flush();
-        PrintWriter err = spec.commandLine().getErr();
         err.println("Pinned " + c.shed().image() + " (" + c.shed().manifest() + "); lower ready: " + c.lower());
         err.flush();
         return 0;

@@ -1,5 +1,6 @@
 package dev.shed.cli.shed;
 
+import dev.shed.cli.output.ProgressDisplay;
 import dev.shed.core.lifecycle.Lifecycle;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -20,9 +21,13 @@ public final class ShedStartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Lifecycle lc = Lifecycles.open();
+        java.nio.file.Path rootfs;
+        try (ProgressDisplay progress = ProgressDisplay.forTerminal(spec.commandLine().getErr(), false)) {
+            Lifecycle lc = Lifecycles.open(progress);
+            rootfs = lc.sheds().start(name);
+        }
         PrintWriter out = spec.commandLine().getOut();
-        out.println(lc.sheds().start(name));
+        out.println(rootfs);
         out.flush();
         return 0;
     }

@@ -1,5 +1,6 @@
 package dev.shed.core.cache;
 
+import dev.shed.core.materialize.LegacyCache;
 import dev.shed.core.oci.Digest;
 import dev.shed.core.store.StoreLayout;
 import java.io.IOException;
@@ -28,17 +29,22 @@ public final class CacheDir {
         List<CachedLower> out = new ArrayList<>();
         for (Path p : files()) {
             String name = p.getFileName().toString();
-            CachedLower.Kind kind = name.endsWith(".erofs") ? CachedLower.Kind.EROFS
-                    : name.endsWith(".ext4") ? CachedLower.Kind.LEGACY_EXT4 : null;
-            if (kind == null) continue;
-            String hex = name.substring(0, name.lastIndexOf('.'));
+            if (!name.endsWith(".erofs")) continue;
+            String hex = name.substring(0, name.length() - ".erofs".length());
             if (!Digest.isValid("sha256:" + hex)) continue;
             Digest d = new Digest(hex);
             try {
-                long bytes = Files.size(p);
-                if (kind == CachedLower.Kind.EROFS) bytes += sizeOrZero(layout.erofsLowerRecord(d));
+                long bytes = Files.size(p) + sizeOrZero(layout.erofsLowerRecord(d));
                 Instant used = usage.lastUsed(d).orElse(Files.getLastModifiedTime(p).toInstant());
-                out.add(new CachedLower(kind, d, p, bytes, used));
+                out.add(new CachedLower(CachedLower.Kind.EROFS, d, p, bytes, used));
+            } catch (NoSuchFileException gone) {
+                // evicted while we looked
+            }
+        }
+        for (LegacyCache.Ext4File f : new LegacyCache(layout).list()) {
+            try {
+                out.add(new CachedLower(CachedLower.Kind.LEGACY_EXT4, f.layer(), f.path(), f.size(),
+                        Files.getLastModifiedTime(f.path()).toInstant()));
             } catch (NoSuchFileException gone) {
                 // evicted while we looked
             }

@@ -27,15 +27,15 @@ import java.util.Set;
  */
 public final class Lowers {
     private final Store store;
-    private final LowerBuilder builder;
+    private final LowerSource source;
     private final LowerUsers users;
     private final StoreConfig config;
     private final Usage usage;
     private final CacheDir cacheDir;
 
-    public Lowers(Store store, LowerBuilder builder, LowerUsers users, StoreConfig config) {
+    public Lowers(Store store, LowerSource source, LowerUsers users, StoreConfig config) {
         this.store = store;
-        this.builder = builder;
+        this.source = source;
         this.users = users;
         this.config = config;
         this.usage = new Usage(store.layout());
@@ -51,7 +51,7 @@ public final class Lowers {
      * and under the LRU policy evicts least-recently-used lowers past the budget. Returns the lower's path.
      */
     public Path ensure(Digest manifest) throws IOException {
-        Path lower = builder.isCurrent(manifest) ? store.layout().erofsLower(manifest) : builder.build(manifest);
+        Path lower = source.isCurrent(manifest) ? store.layout().erofsLower(manifest) : source.build(manifest).path();
         usage.touch(manifest);
         if (config.evictionPolicy() == EvictionPolicy.LRU) applyBudget(Set.of(manifest));
         return lower;
@@ -63,7 +63,7 @@ public final class Lowers {
     }
 
     public boolean isCached(Digest manifest) {
-        return builder.isCurrent(manifest);
+        return source.isCurrent(manifest);
     }
 
     public List<CachedLower> list() throws IOException {

@@ -3,6 +3,7 @@ package dev.shed.core.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shed.core.json.Json;
+import dev.shed.core.materialize.MaterializeOptions;
 import dev.shed.core.store.AtomicFiles;
 import dev.shed.core.store.FileLocks;
 import dev.shed.core.store.Store;
@@ -45,7 +46,10 @@ public final class ConfigFile {
         int concurrency = stored(raw, ConfigKey.PULL_CONCURRENCY).asInt();
         List<String> insecure = new ArrayList<>();
         stored(raw, ConfigKey.REGISTRIES_INSECURE).forEach(n -> insecure.add(n.asText()));
-        return new StoreConfig(policy, budget.isNull() ? -1 : budget.asLong(), concurrency, insecure);
+        MaterializeOptions materialize = MaterializeOptions.defaults()
+                .withCompression(MaterializeOptions.Compression.parse(stored(raw, ConfigKey.MATERIALIZE_COMPRESSION).asText()))
+                .withBackend(MaterializeOptions.Backend.parse(stored(raw, ConfigKey.MATERIALIZE_BACKEND).asText()));
+        return new StoreConfig(policy, budget.isNull() ? -1 : budget.asLong(), concurrency, insecure, materialize);
     }
 
     /** Every key with the value in effect, as {@code shed config get} prints it. */

@@ -3,6 +3,7 @@ package dev.shed.core.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.shed.core.materialize.MaterializeOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -23,7 +24,13 @@ public enum ConfigKey {
             s -> JsonNodeFactory.instance.numberNode(parseConcurrency(s))),
     REGISTRIES_INSECURE("registries.insecure", "",
             "Comma-separated registry hosts (host[:port]) reached over plain HTTP or unverified TLS",
-            ConfigKey::parseHosts);
+            ConfigKey::parseHosts),
+    MATERIALIZE_COMPRESSION("materialize.compression", "lz4hc",
+            "Compression of lowers built lazily by shed create/start: none, lz4, lz4hc (changing it makes existing lowers stale)",
+            s -> JsonNodeFactory.instance.textNode(MaterializeOptions.Compression.parse(s).cliName())),
+    MATERIALIZE_BACKEND("materialize.backend", "java",
+            "Who writes lazily built lowers: java (shed's EROFS writer) or mkfs.erofs (host tool)",
+            s -> JsonNodeFactory.instance.textNode(MaterializeOptions.Backend.parse(s).cliName()));
 
     private final String key;
     private final String defaultValue;

@@ -1,5 +1,6 @@
 package dev.shed.core.config;
 
+import dev.shed.core.materialize.MaterializeOptions;
 import java.util.List;
 
 /**
@@ -9,11 +10,14 @@ import java.util.List;
  * @param cacheBudget        {@code cache.budget}: bytes cache/ may hold under the LRU policy; -1 when unset
  * @param pullConcurrency    {@code pull.concurrency}: parallel blob downloads per pull
  * @param insecureRegistries {@code registries.insecure}: hosts (host[:port]) reached over plain HTTP / unverified TLS
+ * @param materialize        {@code materialize.compression} and {@code materialize.backend}: how lowers that shed
+ *                           create/start build on demand are made (the default level and pcluster size otherwise)
  */
 public record StoreConfig(EvictionPolicy evictionPolicy, long cacheBudget, int pullConcurrency,
-                          List<String> insecureRegistries) {
+                          List<String> insecureRegistries, MaterializeOptions materialize) {
     public static final int DEFAULT_PULL_CONCURRENCY = 3;
-    public static final StoreConfig DEFAULTS = new StoreConfig(EvictionPolicy.MANUAL, -1, DEFAULT_PULL_CONCURRENCY, List.of());
+    public static final StoreConfig DEFAULTS = new StoreConfig(EvictionPolicy.MANUAL, -1, DEFAULT_PULL_CONCURRENCY, List.of(),
+            MaterializeOptions.defaults());
 
     public StoreConfig {
         insecureRegistries = List.copyOf(insecureRegistries);

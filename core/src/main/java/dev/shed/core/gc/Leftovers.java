@@ -43,11 +43,11 @@ final class Leftovers {
 
     List<Stale> find() throws IOException {
         List<Stale> out = new ArrayList<>();
+        // <hex>.partial and <id>.new: stale when their writer's lock is free (the content store knows the names)
+        for (Path p : store.blobs().staleIngestFiles(Duration.ZERO)) out.add(stale(p));
         for (Path p : list(layout.ingestDir())) {
             String name = p.getFileName().toString();
-            Optional<String> lock = name.endsWith(".partial") ? Optional.of("blob-" + stem(name))
-                    : name.endsWith(".new") ? Optional.of("ingest-" + stem(name)) : Optional.empty();
-            if (lock.isPresent() ? isFree(lock.get()) : isOld(p)) out.add(stale(p));
+            if (!name.endsWith(".partial") && !name.endsWith(".new") && isOld(p)) out.add(stale(p));
         }
         for (Path p : list(layout.tmpDir())) if (isStaleByManifestLockOrAge(p)) out.add(stale(p));
         for (Path p : new CacheDir(layout).strays()) if (isStaleByManifestLockOrAge(p)) out.add(stale(p));
@@ -77,10 +77,6 @@ final class Leftovers {
         } catch (IOException gone) {
             return false;
         }
-    }
-
-    private static String stem(String name) {
-        return name.substring(0, name.lastIndexOf('.'));
     }
 
     static Stale stale(Path p) throws IOException {

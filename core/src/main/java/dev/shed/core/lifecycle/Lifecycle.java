@@ -1,6 +1,6 @@
 package dev.shed.core.lifecycle;
 
-import dev.shed.core.cache.LowerBuilder;
+import dev.shed.core.cache.LowerSource;
 import dev.shed.core.cache.Lowers;
 import dev.shed.core.config.ConfigFile;
 import dev.shed.core.config.StoreConfig;
@@ -19,22 +19,28 @@ import java.io.IOException;
 
 /**
  * A store's disk lifecycle, wired: its config, sheds (pins), lowers (cache + eviction policy), prune, df and
- * verify. The CLI opens one per command; tests pass their own {@link LowerBuilder}, {@link ShedRunner} or
+ * verify. The CLI opens one per command; tests pass their own {@link LowerSource}, {@link ShedRunner} or
  * {@link ImageSource}.
  */
 public record Lifecycle(Store store, StoreConfig config, ShedCatalog catalog, Lowers lowers, ShedManager sheds,
                         Pruner pruner, DiskUsage diskUsage, StoreVerifier verifier) {
 
-    public static Lifecycle open(Store store, LowerBuilder builder) throws IOException {
+    public static Lifecycle open(Store store, LowerSource source) throws IOException {
         MountTable table = new MountTable();
-        return open(store, builder, new MountRunner(table), table, new LocalImageSource(store));
+        return open(store, source, new MountRunner(table), table, new LocalImageSource(store));
     }
 
-    public static Lifecycle open(Store store, LowerBuilder builder, ShedRunner runner, MountTable table, ImageSource images)
+    /** With another way to find images (e.g. pull when missing). */
+    public static Lifecycle open(Store store, LowerSource source, ImageSource images) throws IOException {
+        MountTable table = new MountTable();
+        return open(store, source, new MountRunner(table), table, images);
+    }
+
+    public static Lifecycle open(Store store, LowerSource source, ShedRunner runner, MountTable table, ImageSource images)
             throws IOException {
         StoreConfig config = new ConfigFile(store).load();
         ShedCatalog catalog = new ShedCatalog(store.layout(), runner, table);
-        Lowers lowers = new Lowers(store, builder, catalog, config);
+        Lowers lowers = new Lowers(store, source, catalog, config);
         return new Lifecycle(store, config, catalog, lowers, new ShedManager(store, catalog, lowers, images),
                 new Pruner(store, catalog, lowers), new DiskUsage(store, catalog, lowers), new StoreVerifier(store, catalog));
     }

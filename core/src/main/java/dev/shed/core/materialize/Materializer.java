@@ -1,6 +1,5 @@
 package dev.shed.core.materialize;
 
-import dev.shed.core.cache.LowerBuilder;
 import dev.shed.core.layer.LayerBlob;
 import dev.shed.core.oci.Descriptor;
 import dev.shed.core.oci.Digest;
@@ -24,7 +23,7 @@ import java.util.UUID;
  * directory and renamed into place, under a per-manifest lock so concurrent processes build it once. A reader
  * never sees a partial image, and never an image built with other parameters.
  */
-public final class Materializer implements LowerBuilder {
+public final class Materializer {
     private final Store store;
     private final MaterializeOptions options;
     private final Progress progress;
@@ -87,14 +86,7 @@ public final class Materializer implements LowerBuilder {
         }
     }
 
-    /** {@link LowerBuilder} for the lifecycle ({@code Lowers.ensure}): the lower's path, built when needed. */
-    @Override
-    public Path build(Digest manifest) throws IOException {
-        return materialize(manifest).path();
-    }
-
     /** Whether the lower exists and was built with exactly the current options (no build, no lock). */
-    @Override
     public boolean isCurrent(Digest manifest) {
         StoreLayout layout = store.layout();
         try {

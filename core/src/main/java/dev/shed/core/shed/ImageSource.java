@@ -11,7 +11,11 @@ import java.io.IOException;
  */
 public interface ImageSource {
     /** The resolved image: how to show it (normalised name or digest) and the manifest to pin. */
-    record Resolved(String image, Manifest manifest) {}
+    record Resolved(String image, Manifest manifest) {
+        public Resolved withImage(String name) {
+            return new Resolved(name, manifest);
+        }
+    }
 
     Resolved resolve(String ref, Platform platform) throws IOException;
 }

@@ -78,9 +78,19 @@ public final class MountTable {
         return b.toString();
     }
 
+    /** Whether {@code dir} is a mount point; compared by real path, as the kernel reports it (symlinks resolved). */
     public boolean isMountPoint(Path dir) {
-        Path want = dir.toAbsolutePath().normalize();
+        Path want = real(dir);
         return mounts().stream().anyMatch(m -> m.mountPoint().equals(want));
+    }
+
+    /** The canonical path (symlinks resolved) when it exists, else the normalised absolute path. */
+    public static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
     }
 
     /** Files attached to loop devices (mounted or not); a deleted file shows with " (deleted)", which is cut. */

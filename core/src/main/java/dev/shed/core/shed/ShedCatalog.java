@@ -91,7 +91,7 @@ public final class ShedCatalog implements LowerUsers {
     public Set<Digest> running() throws IOException {
         Set<Digest> out = new LinkedHashSet<>();
         for (Shed s : sheds()) if (isRunning(s)) out.add(s.manifest());
-        Path cache = layout.cacheDir();
+        Path cache = MountTable.real(layout.cacheDir());
         for (Path f : mounts.loopBackingFiles()) {
             if (!cache.equals(f.getParent())) continue;
             String name = f.getFileName().toString();

@@ -92,22 +92,25 @@ public final class ShedManager {
      * the runner's answer (the rootfs path). Starting a running shed returns its rootfs.
      */
     public Path start(String name) throws IOException {
-        try (FileLocks.Held lock = store.locks().exclusive("shed-" + Names.check("shed", name))) {
-            Shed shed = require(name);
-            ShedPaths p = catalog.paths(name);
-            if (catalog.runner().isRunning(shed, p)) return p.rootfs();
-            catalog.runner().stop(shed, p); // clean up a half-started or externally unmounted shed
-            for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
-                Path lower = lowers.ensure(shed.manifest());
+        Names.check("shed", name);
+        for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+            // build (or find) the lower before taking the shed lock: the materializer takes the gc lock shared,
+            // and gc must come before shed-<name> in the lock order
+            lowers.ensure(require(name).manifest());
+            try (FileLocks.Held lock = store.locks().exclusive("shed-" + name)) {
+                Shed shed = require(name);
+                ShedPaths p = catalog.paths(name);
+                if (catalog.runner().isRunning(shed, p)) return p.rootfs();
                 try (FileLocks.Held shared = store.locks().shared("lower-" + shed.manifest().hex())) {
-                    if (!lowers.isCached(shed.manifest())) continue; // evicted between ensure and lock: build again
-                    Path where = catalog.runner().start(shed, p, lower);
+                    if (!lowers.isCached(shed.manifest())) continue; // evicted since ensure: build again
+                    catalog.runner().stop(shed, p); // clean up a half-started or externally unmounted shed
+                    Path where = catalog.runner().start(shed, p, store.layout().erofsLower(shed.manifest()));
                     catalog.sheds.put(name, shed.withStarted(true));
                     return where;
                 }
             }
-            throw new IOException("shed start " + name + ": lower of " + shed.manifest() + " kept being evicted; try again");
         }
+        throw new IOException("shed start " + name + ": its lower kept being evicted while starting; try again");
     }
 
     /** Stops a shed (no-op when it is not running; a stale "started" record is cleared). */

@@ -32,7 +32,13 @@ class ConfigFileTest {
         f.set(ConfigKey.PULL_CONCURRENCY, "8");
         f.set(ConfigKey.REGISTRIES_INSECURE, "localhost:5000, reg.local");
         StoreConfig c = new ConfigFile(store).load();
-        assertThat(c).isEqualTo(new StoreConfig(EvictionPolicy.LRU, 10L << 30, 8, List.of("localhost:5000", "reg.local")));
+        assertThat(c).isEqualTo(new StoreConfig(EvictionPolicy.LRU, 10L << 30, 8, List.of("localhost:5000", "reg.local"),
+                dev.shed.core.materialize.MaterializeOptions.defaults()));
+        f.set(ConfigKey.MATERIALIZE_BACKEND, "mkfs.erofs");
+        f.set(ConfigKey.MATERIALIZE_COMPRESSION, "lz4");
+        assertThat(f.load().materialize()).isEqualTo(dev.shed.core.materialize.MaterializeOptions.defaults()
+                .withCompression(dev.shed.core.materialize.MaterializeOptions.Compression.LZ4)
+                .withBackend(dev.shed.core.materialize.MaterializeOptions.Backend.MKFS_EROFS));
         assertThat(c.isInsecure("reg.local")).isTrue();
         assertThat(f.get(ConfigKey.CACHE_BUDGET)).isEqualTo(String.valueOf(10L << 30));
         assertThat(f.get(ConfigKey.REGISTRIES_INSECURE)).isEqualTo("localhost:5000,reg.local");

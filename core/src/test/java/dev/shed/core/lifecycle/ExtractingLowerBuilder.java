@@ -1,6 +1,7 @@
 package dev.shed.core.lifecycle;
 
-import dev.shed.core.cache.LowerBuilder;
+import dev.shed.core.cache.LowerSource;
+import dev.shed.core.materialize.Lower;
 import dev.shed.core.image.ImageReader;
 import dev.shed.core.oci.Descriptor;
 import dev.shed.core.oci.Digest;
@@ -22,7 +23,7 @@ import java.util.List;
  * A real erofs lower for mount tests, made by third-party tools: the layers extracted in order with tar(1)
  * (the test images have no whiteouts), then mkfs.erofs. Same lock and atomic rename as the materializer.
  */
-public final class ExtractingLowerBuilder implements LowerBuilder {
+public final class ExtractingLowerBuilder implements LowerSource {
     private final Store store;
     public final List<Digest> builds = new ArrayList<>();
 
@@ -31,10 +32,10 @@ public final class ExtractingLowerBuilder implements LowerBuilder {
     }
 
     @Override
-    public synchronized Path build(Digest manifest) throws IOException {
+    public synchronized Lower build(Digest manifest) throws IOException {
         try (FileLocks.Held lock = store.locks().exclusive("lower-" + manifest.hex())) {
             Path lower = store.layout().erofsLower(manifest);
-            if (isCurrent(manifest)) return lower;
+            if (isCurrent(manifest)) return new Lower(manifest, lower, Files.size(lower), false);
             Manifest m = new ImageReader(store).manifest(new Descriptor(MediaType.OCI_MANIFEST, manifest, store.blobs().size(manifest)));
             Files.createDirectories(store.layout().tmpDir());
             Path tree = Files.createTempDirectory(store.layout().tmpDir(), manifest.hex() + ".tree");
@@ -49,7 +50,7 @@ public final class ExtractingLowerBuilder implements LowerBuilder {
                 AtomicFiles.move(image, lower);
                 AtomicFiles.write(store.layout().erofsLowerRecord(manifest), "{\"builder\":\"tar+mkfs.erofs\"}\n".getBytes(StandardCharsets.UTF_8));
                 builds.add(manifest);
-                return lower;
+                return new Lower(manifest, lower, Files.size(lower), true);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException(e);

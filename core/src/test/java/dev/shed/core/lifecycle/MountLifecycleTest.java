@@ -156,6 +156,21 @@ class MountLifecycleTest {
         assertThat(store.layout().erofsLower(images.base.digest())).as("refcount: last pin gone").doesNotExist();
     }
 
+    @Test
+    void runningStateIsSeenThroughASymlinkedStoreRoot() throws Exception {
+        Path link = tmp.resolve("link");
+        Files.createSymbolicLink(link, store.layout().root());
+        Store viaLink = Store.open(link);
+        Lifecycle lc = Lifecycle.open(viaLink, new ExtractingLowerBuilder(viaLink), new MountRunner(table), table,
+                new LocalImageSource(viaLink));
+        lc.sheds().create("dev", "base", null, null);
+        lc.sheds().start("dev");
+        assertThat(lc.catalog().isRunning(lc.catalog().shed("dev").orElseThrow())).isTrue();
+        assertThat(lc.catalog().running()).containsExactly(images.base.digest());
+        lc.sheds().stop("dev");
+        assertThat(lc.catalog().running()).isEmpty();
+    }
+
     private static List<String> tree(Path root) throws Exception {
         List<String> out = new ArrayList<>();
         try (var s = Files.walk(root)) {

@@ -69,8 +69,18 @@ class ShedManagerTest {
 
     @Test
     void aFailedMaterializeUndoesTheCreate() throws Exception {
-        Lifecycle broken = Lifecycle.open(store, new dev.shed.core.lifecycle.UnavailableLowerBuilder(store.layout()), runner,
-                new MountTable(), new LocalImageSource(store));
+        dev.shed.core.cache.LowerSource failing = new dev.shed.core.cache.LowerSource() {
+            @Override
+            public dev.shed.core.materialize.Lower build(dev.shed.core.oci.Digest manifest) throws java.io.IOException {
+                throw new java.io.IOException("cannot materialize " + manifest + ": disk full");
+            }
+
+            @Override
+            public boolean isCurrent(dev.shed.core.oci.Digest manifest) {
+                return false;
+            }
+        };
+        Lifecycle broken = Lifecycle.open(store, failing, runner, new MountTable(), new LocalImageSource(store));
         assertThatThrownBy(() -> broken.sheds().create("dev", "base", null, null)).hasMessageContaining(images.base.digest().toString());
         assertThat(broken.catalog().shed("dev")).isEmpty();
         assertThat(broken.catalog().paths("dev").dataDir()).doesNotExist();

@@ -41,4 +41,19 @@ class DigestTest {
         Digest b = Digest.parse("sha256:" + "f".repeat(64));
         assertThat(a).isLessThan(b);
     }
+
+    @Test
+    void plainJavaSha256AgreesWithTheJdkAtEveryPaddingBoundary() throws Exception {
+        java.util.Random r = new java.util.Random(42);
+        for (int len = 0; len < 300; len++) check(r, len);
+        for (int len : new int[] {1000, 4095, 4096, 65536, 200_001}) check(r, len);
+    }
+
+    private static void check(java.util.Random r, int len) throws Exception {
+        byte[] b = new byte[len];
+        r.nextBytes(b);
+        byte[] jdk = java.security.MessageDigest.getInstance("SHA-256").digest(b);
+        assertThat(Sha256.hash(b)).as("length %d", len).isEqualTo(jdk);
+        assertThat(Digest.of(b)).isEqualTo(Digest.fromRaw(jdk));
+    }
 }

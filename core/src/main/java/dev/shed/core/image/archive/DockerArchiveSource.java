@@ -40,13 +40,8 @@ final class DockerArchiveSource implements ImageSource {
     DockerArchiveSource(ArchiveFiles files) throws IOException {
         this.files = files;
         String where = files.describe() + ": manifest.json";
-        JsonNode root;
-        try {
-            root = Json.mapper().readTree(files.read("manifest.json", 16L << 20));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(where + ": invalid JSON");
-        }
-        if (root == null || !root.isArray()) throw new IllegalArgumentException(where + ": expected a JSON array of images");
+        JsonNode root = Json.parse(files.read("manifest.json", 16L << 20), where);
+        if (!root.isArray()) throw new IllegalArgumentException(where + ": expected a JSON array of images");
         for (int i = 0; i < root.size(); i++) addImage(root.get(i), where + " entry " + i);
     }
 

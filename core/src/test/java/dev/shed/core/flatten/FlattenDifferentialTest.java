@@ -49,9 +49,7 @@ class FlattenDifferentialTest {
         Integration.requireTool("umoci");
         Integration.requireRoot();
         OciLayoutBuilder layout = new OciLayoutBuilder(tmp.resolve("layout"));
-        Descriptor m = layout.image("big", FlattenCases.bigDirectory(10_000),
-                FlattenCases.mostlyZeroFile("var/zero.img", 256L << 20),
-                new OciLayoutBuilder.Layer(dev.shed.core.oci.MediaType.OCI_LAYER_GZIP, FlattenCases.EMPTY_GZIP_LAYER));
+        Descriptor m = layout.image("big", FlattenCasesAccess.bigCases());
         Map<String, String> want = TreeSnapshot.of(unpackWithUmoci(layout.dir(), "big"), false);
         assertThat(want).hasSize(10_000 + 3).containsKey("big/entry-09999");
         assertThat(want.get("var/zero.img")).contains("size=268435456");

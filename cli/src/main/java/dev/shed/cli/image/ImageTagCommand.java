@@ -18,7 +18,7 @@ public final class ImageTagCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SRC", description = "Existing image: name or manifest/index digest.")
     String source;
 
-    @Parameters(index = "1", paramLabel = "NEW", description = "New name (normalised: full → docker.io/library/full:latest).")
+    @Parameters(index = "1", paramLabel = "NEW", description = "New name (normalised: full -> docker.io/library/full:latest).")
     String target;
 
     @Override

@@ -15,10 +15,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "tag", mixinStandardHelpOptions = true,
         description = "Give an image another name. SRC is a name or a manifest/index digest in the store; NEW replaces any earlier image of that name.")
 public final class ImageTagCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "SRC")
+    @Parameters(index = "0", paramLabel = "SRC", description = "Existing image: name or manifest/index digest.")
     String source;
 
-    @Parameters(index = "1", paramLabel = "NEW")
+    @Parameters(index = "1", paramLabel = "NEW", description = "New name (normalised: full -> docker.io/library/full:latest).")
     String target;
 
     @Override

@@ -47,7 +47,8 @@ final class MkfsErofsBuilder implements ErofsBackend {
     }
 
     @Override
-    public void build(List<LayerBlob> layers, Path out, Path scratch, MaterializeOptions options, Progress progress) throws IOException {
+    public void build(List<LayerBlob> layers, Path out, Path scratch, MaterializeOptions options, Progress progress,
+                      byte[] uuid, long buildTime) throws IOException {
         Path tree = scratch.resolve("tree");
         try {
             DirectorySink sink = new DirectorySink(tree);
@@ -60,6 +61,7 @@ final class MkfsErofsBuilder implements ErofsBackend {
                 default: break;
             }
             if (options.pclusterSize() != 4096) cmd.add("-C" + options.pclusterSize());
+            cmd.add("-U" + java.util.UUID.nameUUIDFromBytes(uuid)); // fixed UUID; 1.5 has no fixed build time without -T, which flattens mtimes
             cmd.add(out.toString());
             cmd.add(tree.toString());
             Progress.Task task = progress.start("mkfs", "mkfs.erofs", -1);

@@ -146,6 +146,27 @@ class LayerReaderTest {
     }
 
     @Test
+    void truncationInsideSkippedDataIsStillAnError() {
+        byte[] tar = new TarLayerBuilder().file("big", new byte[100_000], 0644).tar();
+        LayerBlob t = blob(MediaType.OCI_LAYER_TAR, java.util.Arrays.copyOf(tar, 50_000));
+        assertThatThrownBy(() -> {
+            try (LayerReader r = LayerReader.open(t, null)) {
+                while (r.next() != null) {
+                    // never read the data: the reader skips it
+                }
+            }
+        }).isInstanceOf(LayerFormatException.class).hasMessageContaining("'big'");
+    }
+
+    @Test
+    void aTarEndingRightAfterTheLastEntrysDataIsAccepted() throws IOException {
+        byte[] tar = new TarLayerBuilder().file("etc/gone", "hi\n").tar();
+        byte[] unpadded = java.util.Arrays.copyOf(tar, 512 + 3); // what umoci 0.4 insert writes
+        assertThat(readAll(blob(MediaType.OCI_LAYER_TAR, unpadded))).extracting(r -> new String(r.data(), StandardCharsets.UTF_8))
+                .containsExactly("hi\n");
+    }
+
+    @Test
     void pathsEscapingTheRootAreRefused() {
         var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("../../etc/shadow");
         e.setSize(1);

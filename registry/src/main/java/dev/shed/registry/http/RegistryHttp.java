@@ -143,6 +143,7 @@ public final class RegistryHttp {
                 throw e;
             } catch (IOException e) {
                 if (a.bodyStarted) throw new BodyFailedException(call.describe() + ": " + describe(e), e);
+                if (isCertificateFailure(e)) throw new IOException(call.describe() + ": " + describe(e), e); // the same next time
                 if (attempt >= retry.maxAttempts()) {
                     throw new IOException(call.describe() + ": " + describe(e) + " (after " + attempt + " attempts)", e);
                 }
@@ -150,6 +151,14 @@ public final class RegistryHttp {
             }
             sleep(wait);
         }
+    }
+
+    /** An untrusted or mismatching server certificate: retrying cannot help. */
+    static boolean isCertificateFailure(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateException) return true;
+        }
+        return false;
     }
 
     /** The transfer of a body failed after it had begun; carries the original cause (e.g. the subscriber's). */

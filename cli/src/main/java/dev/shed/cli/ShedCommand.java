@@ -13,6 +13,7 @@ import picocli.CommandLine.Mixin;
                 + "store whose manifests are flattened into one read-only EROFS lower each.",
         subcommands = {
                 ImageCommand.class,
+                dev.shed.cli.erofs.ErofsCommand.class,
                 dev.shed.cli.demo.DemoCommand.class,
                 dev.shed.cli.shed.ShedCreateCommand.class,
                 dev.shed.cli.shed.ShedLsCommand.class,

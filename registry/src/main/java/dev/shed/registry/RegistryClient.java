@@ -121,8 +121,7 @@ public final class RegistryClient {
 
     private boolean exists(Call call) throws IOException {
         try {
-            HttpResponse<InputStream> r = http.send(call);
-            RegistryHttp.drain(r);
+            http.sendDiscarding(call);
             return true;
         } catch (RegistryResponseException e) {
             if (e.status() == 404) return false;
@@ -130,10 +129,13 @@ public final class RegistryClient {
         }
     }
 
-    /** Starts a blob download at {@code offset} (Range); the caller checks 200 vs 206 and closes the body. */
-    public HttpResponse<InputStream> blob(Digest d, long offset) throws IOException {
+    /**
+     * Downloads a blob from {@code offset} (Range) into the subscriber {@code body} makes for the response, which
+     * checks 200 vs 206. Returns once the body has been consumed.
+     */
+    public <T> HttpResponse<T> blob(Digest d, long offset, HttpResponse.BodyHandler<T> body) throws IOException {
         Map<String, String> h = offset > 0 ? Map.of("Range", "bytes=" + offset + "-") : Map.of();
-        return http.send(Call.get(api("blobs/" + d), h));
+        return http.send(Call.get(api("blobs/" + d), h), body);
     }
 
     /** Result of trying to mount a blob: mounted, or an upload session to use instead. */
@@ -141,8 +143,7 @@ public final class RegistryClient {
 
     public MountResult mount(Digest d, String fromRepository) throws IOException {
         URI uri = api("blobs/uploads/?mount=" + enc(d.toString()) + "&from=" + enc(fromRepository));
-        HttpResponse<InputStream> r = http.send(new Call("POST", uri, Map.of(), HttpRequest.BodyPublishers::noBody));
-        RegistryHttp.drain(r);
+        HttpResponse<Void> r = http.sendDiscarding(new Call("POST", uri, Map.of(), HttpRequest.BodyPublishers::noBody));
         if (r.statusCode() == 201) return new MountResult(true, null);
         return new MountResult(false, location(r, uri));
     }
@@ -150,8 +151,7 @@ public final class RegistryClient {
     /** Opens an upload session (POST /blobs/uploads/) and returns where to send the bytes. */
     public URI startUpload() throws IOException {
         URI uri = api("blobs/uploads/");
-        HttpResponse<InputStream> r = http.send(new Call("POST", uri, Map.of(), HttpRequest.BodyPublishers::noBody));
-        RegistryHttp.drain(r);
+        HttpResponse<Void> r = http.sendDiscarding(new Call("POST", uri, Map.of(), HttpRequest.BodyPublishers::noBody));
         return location(r, uri);
     }
 
@@ -165,8 +165,7 @@ public final class RegistryClient {
     public void putBlob(URI location, Digest d, long size, java.util.function.Supplier<HttpRequest.BodyPublisher> body) throws IOException {
         String sep = location.getRawQuery() == null ? "?" : "&";
         URI uri = URI.create(location + sep + "digest=" + enc(d.toString()));
-        HttpResponse<InputStream> r = http.send(new Call("PUT", uri, Map.of("Content-Type", "application/octet-stream"), body));
-        RegistryHttp.drain(r);
+        HttpResponse<Void> r = http.sendDiscarding(new Call("PUT", uri, Map.of("Content-Type", "application/octet-stream"), body));
         if (r.statusCode() != 201 && r.statusCode() != 204 && r.statusCode() != 200) {
             throw new IOException(repo.name() + ": upload of blob " + d + " answered " + r.statusCode());
         }
@@ -174,9 +173,8 @@ public final class RegistryClient {
 
     /** PUTs manifest bytes verbatim under a tag or digest; returns the digest the registry reports. */
     public Optional<String> putManifest(String tagOrDigest, byte[] bytes, String mediaType) throws IOException {
-        HttpResponse<InputStream> r = http.send(new Call("PUT", api("manifests/" + tagOrDigest), Map.of("Content-Type", mediaType),
+        HttpResponse<Void> r = http.sendDiscarding(new Call("PUT", api("manifests/" + tagOrDigest), Map.of("Content-Type", mediaType),
                 () -> HttpRequest.BodyPublishers.ofByteArray(bytes)));
-        RegistryHttp.drain(r);
         return r.headers().firstValue("Docker-Content-Digest");
     }
 

@@ -137,7 +137,9 @@ class LifecycleCommandsTest {
         assertThat(bad.out()).contains("problem: blob " + layer + ": content does not match its digest");
 
         assertThat(shed("config", "get", "eviction.policy").out()).isEqualTo("manual\n");
-        assertThat(shed("config", "set", "eviction.policy", "lru").exit()).isZero();
+        Result lru = shed("config", "set", "eviction.policy", "lru");
+        assertThat(lru.exit()).isZero();
+        assertThat(lru.err()).contains("note: eviction.policy lru evicts nothing until cache.budget is set");
         Result badSet = shed("config", "set", "cache.budget", "huge");
         assertThat(badSet.exit()).isEqualTo(2);
         assertThat(badSet.errLines()).hasSize(1);

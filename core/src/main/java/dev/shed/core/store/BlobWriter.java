@@ -66,16 +66,24 @@ public final class BlobWriter implements AutoCloseable {
     }
 
     public void write(byte[] b, int off, int len) throws IOException {
+        write(ByteBuffer.wrap(b, off, len));
+    }
+
+    /**
+     * Hashes and appends the buffer's remaining bytes (consuming them). Lets a network client hand over its own
+     * buffers without another copy.
+     */
+    public void write(ByteBuffer src) throws IOException {
         if (done || verified != null) throw new IllegalStateException("writer already finished");
+        int len = src.remaining();
         if (expectedSize >= 0 && written + len > expectedSize) {
             // Too long can never become right: drop the bytes now instead of leaving a partial for a resume.
             done = true;
             discard();
             throw new BlobMismatchException(what() + ": more than the expected " + expectedSize + " bytes");
         }
-        sha.update(b, off, len);
-        ByteBuffer buf = ByteBuffer.wrap(b, off, len);
-        while (buf.hasRemaining()) channel.write(buf);
+        sha.update(src.duplicate());
+        while (src.hasRemaining()) channel.write(src);
         written += len;
     }
 

@@ -30,18 +30,25 @@ import java.util.Optional;
  * store's write session; blobs land first (verified), then the manifests' exact bytes, then the index's, and
  * only then the name. An interrupted pull leaves no name and no partial blob — just resumable ingest files.
  */
-public final class ImagePuller {
+public final class ImagePuller implements AutoCloseable {
     private final Store store;
     private final RegistryOptions options;
     private final CredentialSource credentials;
     private final Progress progress;
     private final HttpClient http;
+    private final boolean ownsClient;
 
     public ImagePuller(Store store, RegistryOptions options, CredentialSource credentials, Progress progress) {
-        this(store, options, credentials, progress, RegistryHttp.newClient());
+        this(store, options, credentials, progress, RegistryHttp.newClient(), true);
     }
 
     public ImagePuller(Store store, RegistryOptions options, CredentialSource credentials, Progress progress, HttpClient http) {
+        this(store, options, credentials, progress, http, false);
+    }
+
+    private ImagePuller(Store store, RegistryOptions options, CredentialSource credentials, Progress progress, HttpClient http,
+                        boolean ownsClient) {
+        this.ownsClient = ownsClient;
         this.store = store;
         this.options = options;
         this.credentials = credentials;
@@ -117,5 +124,11 @@ public final class ImagePuller {
             }
             throw new IOException("pulling " + ref + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Releases the HTTP client this instance made itself (one passed in stays the caller's). */
+    @Override
+    public void close() {
+        if (ownsClient) RegistryHttp.release(http);
     }
 }

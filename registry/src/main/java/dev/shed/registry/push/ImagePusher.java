@@ -34,18 +34,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * platform manifest by digest and finally the top manifest or index under the tag, all with their stored bytes,
  * so the destination digest equals the local one (checked against the registry's Docker-Content-Digest).
  */
-public final class ImagePusher {
+public final class ImagePusher implements AutoCloseable {
     private final Store store;
     private final RegistryOptions options;
     private final CredentialSource credentials;
     private final Progress progress;
     private final HttpClient http;
+    private final boolean ownsClient;
 
     public ImagePusher(Store store, RegistryOptions options, CredentialSource credentials, Progress progress) {
-        this(store, options, credentials, progress, RegistryHttp.newClient());
+        this(store, options, credentials, progress, RegistryHttp.newClient(), true);
     }
 
     public ImagePusher(Store store, RegistryOptions options, CredentialSource credentials, Progress progress, HttpClient http) {
+        this(store, options, credentials, progress, http, false);
+    }
+
+    private ImagePusher(Store store, RegistryOptions options, CredentialSource credentials, Progress progress, HttpClient http,
+                        boolean ownsClient) {
+        this.ownsClient = ownsClient;
         this.store = store;
         this.options = options;
         this.credentials = credentials;
@@ -182,5 +189,11 @@ public final class ImagePusher {
         if (!MediaType.isManifest(mediaType) && !MediaType.isIndex(mediaType)) {
             throw new IllegalStateException("unexpected media type " + mediaType);
         }
+    }
+
+    /** Releases the HTTP client this instance made itself (one passed in stays the caller's). */
+    @Override
+    public void close() {
+        if (ownsClient) RegistryHttp.release(http);
     }
 }

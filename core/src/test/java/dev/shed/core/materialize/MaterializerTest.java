@@ -165,6 +165,22 @@ class MaterializerTest {
     }
 
     @Test
+    void aRootEntryGivesTheImageRootItsMetadata() throws Exception {
+        Integration.requireRoot();
+        OciLayoutBuilder layout = new OciLayoutBuilder(tmp.resolve("store"));
+        Digest m = layout.image("rooted",
+                OciLayoutBuilder.Layer.gzip(new TarLayerBuilder().mtime(1_500_000_000L).dir("./", 0711).file("./a", "a")),
+                OciLayoutBuilder.Layer.gzip(new TarLayerBuilder().file("b", "b"))).digest();
+        Lower lower = new Materializer(Store.open(layout.dir()), MaterializeOptions.defaults(), Progress.NONE).materialize(m);
+        ErofsOracle.mounted(lower.path(), tmp.resolve("mnt"), mnt -> {
+            assertThat(Integer.toOctalString((Integer) Files.getAttribute(mnt, "unix:mode") & 07777)).isEqualTo("711");
+            assertThat(Files.getLastModifiedTime(mnt).toMillis()).isEqualTo(1_500_000_000_000L);
+            assertThat(mnt.resolve("a")).exists();
+            assertThat(mnt.resolve("b")).exists();
+        });
+    }
+
+    @Test
     void javaLowersAreByteIdenticalAcrossStoresAndRuns() throws Exception {
         byte[] first = null;
         for (int i = 0; i < 2; i++) {

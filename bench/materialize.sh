@@ -99,7 +99,8 @@ timed() { # timed NAME CMD... -> appends "NAME wall_s rss_kb" to $run/times
   local wall rss
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$run/$name.time" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$run/$name.time")
-  echo "$name $wall $rss" >> "$run/times"
+  cpu=$(awk -F': ' '/User time|System time/ {s+=$2} END {print s}' "$run/$name.time")
+  echo "$name $wall $rss $cpu" >> "$run/times"
 }
 
 sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
@@ -132,16 +133,17 @@ umount "$run/m1" "$run/m2"
 
 shed_size=$(stat -c %s "$lower")
 anchor_size=$(stat -c %s "$run/anchor.erofs")
-read -r _ shed_wall shed_rss < <(grep '^shed ' "$run/times")
-read -r _ anchor_wall anchor_rss < <(grep '^anchor ' "$run/times")
+read -r _ shed_wall shed_rss shed_cpu < <(grep '^shed ' "$run/times")
+read -r _ anchor_wall anchor_rss anchor_cpu < <(grep '^anchor ' "$run/times")
 {
   echo "materialize benchmark ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, compression $compression)"
   echo "corpus: debootstrap bookworm minbase + 2 apt layers (umoci), full = ${layers_gz% *} bytes of gzip layers in ${layers_gz#* } layers, $whiteouts whiteouts in the last layer, $entries entries merged"
-  printf '%-36s %10s %14s %12s\n' "" "wall (s)" "image (bytes)" "peak RSS (MiB)"
-  printf '%-36s %10.2f %14d %12.0f\n' "shed image materialize (java)" "$shed_wall" "$shed_size" "$(echo "$shed_rss/1024" | bc -l)"
-  printf '%-36s %10.2f %14d %12.0f\n' "umoci unpack + mkfs.erofs (anchor)" "$anchor_wall" "$anchor_size" "$(echo "$anchor_rss/1024" | bc -l)"
-  printf 'ratios shed/anchor: wall %.3f (goal <= 0.25), size %.4f (goal <= 1.03); shed peak RSS %.0f MiB (goal <= 300)\n' \
-      "$(echo "$shed_wall/$anchor_wall" | bc -l)" "$(echo "$shed_size/$anchor_size" | bc -l)" "$(echo "$shed_rss/1024" | bc -l)"
+  echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (wall times are only comparable on an idle machine; CPU = user+sys)"
+  printf '%-36s %10s %10s %14s %12s\n' "" "wall (s)" "CPU (s)" "image (bytes)" "peak RSS (MiB)"
+  printf '%-36s %10.2f %10.2f %14d %12.0f\n' "shed image materialize (java)" "$shed_wall" "$shed_cpu" "$shed_size" "$(echo "$shed_rss/1024" | bc -l)"
+  printf '%-36s %10.2f %10.2f %14d %12.0f\n' "umoci unpack + mkfs.erofs (anchor)" "$anchor_wall" "$anchor_cpu" "$anchor_size" "$(echo "$anchor_rss/1024" | bc -l)"
+  printf 'ratios shed/anchor: wall %.3f (goal <= 0.25), CPU %.3f, size %.4f (goal <= 1.03); shed peak RSS %.0f MiB (goal <= 300)\n' \
+      "$(echo "$shed_wall/$anchor_wall" | bc -l)" "$(echo "$shed_cpu/$anchor_cpu" | bc -l)" "$(echo "$shed_size/$anchor_size" | bc -l)" "$(echo "$shed_rss/1024" | bc -l)"
   echo "same tree in both images (kernel mounts): $same"
 } | tee "$results/materialize.txt"
 rm -rf "$run/bundle"

@@ -62,7 +62,7 @@ public final class Materializer {
             }
             Files.createDirectories(layout.tmpDir());
             Files.createDirectories(layout.cacheDir());
-            String id = "lower-" + manifest.shortHex() + "-" + UUID.randomUUID();
+            String id = "lower-" + manifest.hex() + "-" + UUID.randomUUID(); // full hex: prune tells live from abandoned by the lower lock
             Path tmp = layout.tmpDir().resolve(id + ".erofs");
             Path scratch = layout.tmpDir().resolve(id + ".d");
             try {

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * A fallback for hosts where the Java writer is unwanted, and an independent oracle in tests.
  */
 final class MkfsErofsBuilder implements ErofsBackend {
-    private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
+    /** "mkfs.erofs 1.5", "mkfs.erofs (erofs-utils) 1.8.1", "fsck.erofs 1.5". */
+    private static final Pattern VERSION = Pattern.compile("(?:mkfs|fsck)\\.erofs (?:\\(erofs-utils\\) )?(\\d+\\.\\d+(?:\\.\\d+)?)");
     private String version;
 
     @Override
@@ -38,7 +39,7 @@ final class MkfsErofsBuilder implements ErofsBackend {
             try {
                 String out = run(cmd, null);
                 Matcher m = VERSION.matcher(out);
-                if (m.find()) return version = m.group();
+                if (m.find()) return version = m.group(1);
             } catch (IOException ignored) {
                 // try the next way
             }

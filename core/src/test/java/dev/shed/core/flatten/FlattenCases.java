@@ -127,8 +127,4 @@ final class FlattenCases {
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
-
-    static OciLayoutBuilder.Layer gzipOf(TarLayerBuilder b) {
-        return Layer.gzip(b);
-    }
 }

@@ -178,6 +178,16 @@ class LayerReaderTest {
     }
 
     @Test
+    void hugeHeadersAreRefusedNotBuffered() {
+        String huge = "x".repeat(17 << 20);
+        TarLayerBuilder t = new TarLayerBuilder().file("ok", "fine")
+                .file("bomb", new byte[0], 0644, e -> e.addPaxHeader("SCHILY.xattr.user.big", huge));
+        LayerBlob b = blob(MediaType.OCI_LAYER_GZIP, t.gzip());
+        assertThatThrownBy(() -> readAll(b)).isInstanceOf(LayerFormatException.class)
+                .hasMessageContaining(b.digest().toString()).hasMessageContaining("headers exceed 16 MiB");
+    }
+
+    @Test
     void unknownMediaTypeIsRefused() {
         LayerBlob b = blob("application/x-foo", new byte[0]);
         assertThatThrownBy(() -> readAll(b)).isInstanceOf(LayerFormatException.class).hasMessageContaining("application/x-foo");

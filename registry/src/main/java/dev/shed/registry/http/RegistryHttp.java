@@ -144,6 +144,11 @@ public final class RegistryHttp {
             } catch (IOException e) {
                 if (a.bodyStarted) throw new BodyFailedException(call.describe() + ": " + describe(e), e);
                 if (isCertificateFailure(e)) throw new IOException(call.describe() + ": " + describe(e), e); // the same next time
+                if (isPlainHttpServer(e)) {
+                    throw new IOException(call.describe() + ": the server answered in plain HTTP, not TLS; if this "
+                            + "registry is plain HTTP, mark it insecure (--insecure-registry HOST or "
+                            + "'shed config set registries.insecure HOST')", e);
+                }
                 if (attempt >= retry.maxAttempts()) {
                     throw new IOException(call.describe() + ": " + describe(e) + " (after " + attempt + " attempts)", e);
                 }
@@ -157,6 +162,14 @@ public final class RegistryHttp {
     static boolean isCertificateFailure(IOException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.security.cert.CertificateException) return true;
+        }
+        return false;
+    }
+
+    /** TLS spoken to a plain-HTTP server (the JDK's "Unrecognized SSL message, plaintext connection?"). */
+    static boolean isPlainHttpServer(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException && String.valueOf(t.getMessage()).contains("plaintext connection")) return true;
         }
         return false;
     }

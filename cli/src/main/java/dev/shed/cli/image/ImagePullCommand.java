@@ -10,6 +10,7 @@ import dev.shed.core.oci.Reference;
 import dev.shed.core.store.Store;
 import dev.shed.registry.http.RegistryResponseException;
 import dev.shed.registry.pull.ImagePuller;
+import dev.shed.core.image.ImageLimits;
 import dev.shed.registry.pull.PullRequest;
 import dev.shed.registry.pull.PullResult;
 import java.io.PrintWriter;
@@ -40,6 +41,10 @@ public final class ImagePullCommand implements Callable<Integer> {
     @Option(names = "--all-platforms", description = "Pull every platform of a multi-platform index.")
     boolean allPlatforms;
 
+    @Option(names = "--max-layers", paramLabel = "N",
+            description = "Refuse images with more than N layers (default: " + ImageLimits.DEFAULT_MAX_LAYERS + ", the MaxLayers limit).")
+    Integer maxLayers;
+
     @Option(names = {"-q", "--quiet"}, description = "Print only the pulled name with its digest.")
     boolean quiet;
 
@@ -52,7 +57,8 @@ public final class ImagePullCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (platform != null && allPlatforms) throw new IllegalArgumentException("--platform and --all-platforms exclude each other");
-        PullRequest request = new PullRequest(Reference.parse(name), platform == null ? null : Platform.parse(platform), allPlatforms);
+        PullRequest request = new PullRequest(Reference.parse(name), platform == null ? null : Platform.parse(platform), allPlatforms,
+                ImageLimits.of(maxLayers));
         Store store = GlobalOptions.openStore();
         PrintWriter out = spec.commandLine().getOut();
         PullResult result;

@@ -75,6 +75,7 @@ public final class ImagePuller implements AutoCloseable {
                 manifests.add(Manifest.parse(top.bytes(), top.mediaType()));
             }
 
+            for (Manifest m : manifests) request.limits().check(m, ref.toString());
             Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
             for (Manifest m : manifests) {
                 for (Descriptor l : m.layers()) blobs.putIfAbsent(l.digest(), l);

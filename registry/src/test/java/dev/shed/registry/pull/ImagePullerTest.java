@@ -164,6 +164,18 @@ class ImagePullerTest {
     }
 
     @Test
+    void tooManyLayersIsRefusedBeforeAnyBlobIsFetched() throws Exception {
+        Store store = Store.open(tmp.resolve("store"));
+        String ref = registry.host() + "/oci/app:1"; // two layers
+        assertThatThrownBy(() -> puller(store).pull(PullRequest.of(ref).withLimits(new dev.shed.core.image.ImageLimits(1))))
+                .isInstanceOf(dev.shed.core.image.ImageLimits.ImageLimitException.class)
+                .hasMessageContaining("2 layers").hasMessageContaining("--max-layers 2");
+        assertThat(store.names().list()).isEmpty();
+        assertThat(store.blobs().list()).isEmpty();
+        assertThat(puller(store).pull(PullRequest.of(ref).withLimits(new dev.shed.core.image.ImageLimits(2))).blobsDownloaded()).isEqualTo(3);
+    }
+
+    @Test
     void missingTagIsNotFound() throws Exception {
         Store store = Store.open(tmp.resolve("store"));
         assertThatThrownBy(() -> puller(store).pull(PullRequest.of(registry.host() + "/oci/app:nope")))

@@ -27,7 +27,8 @@ import java.util.List;
  * block 0      : zeros, superblock at 1024 (written last), then inodes from byte 1152 (root nid 36)
  * metadata     : inode records in depth-first path order; meta_blkaddr = 0. Each record is the
  *                inode, its xattr ibody, then either its inline tail (FLAT_INLINE) or its
- *                z_erofs_map_header + lcluster indexes (COMPRESSED_FULL). A record that fits a
+ *                z_erofs_map_header + lcluster indexes (COMPRESSED_COMPACT, or COMPRESSED_FULL when
+ *                compact indexes are off). A record that fits a
  *                block never straddles one, as the kernel requires of inline data.
  * shared xattrs: block-aligned (xattr_blkaddr), only when some xattr is shared
  * data         : block-aligned, per inode in the same order: directory blocks, file blocks copied
@@ -148,9 +149,15 @@ public final class ImageBuilder {
                 options.buildTime(), 0);
         int isize = n.extended ? ErofsFormat.EXTENDED_INODE_SIZE : ErofsFormat.COMPACT_INODE_SIZE;
         int base = isize + n.xattrSize;
-        if (n.extents != null) {
+        if (n.extents != null && options.compactIndexes()) {
+            // Records start on 32-byte slots, so ebase % 32 is known before placement.
+            int ebase = align(base, 8) + ErofsFormat.MAP_HEADER_SIZE;
+            n.dataLayout = ErofsFormat.LAYOUT_COMPRESSED_COMPACT;
+            n.recordSize = ebase + LclusterIndex.compactBytes(n.size, ebase % 32);
+            n.dataBlocks = n.spoolBlockCount;
+        } else if (n.extents != null) {
             n.dataLayout = ErofsFormat.LAYOUT_COMPRESSED_FULL;
-            n.recordSize = align(base, 8) + ErofsFormat.MAP_HEADER_AND_PADDING + LclusterIndex.indexBytes(n.size);
+            n.recordSize = align(base, 8) + ErofsFormat.MAP_HEADER_AND_PADDING + LclusterIndex.fullBytes(n.size);
             n.dataBlocks = n.spoolBlockCount;
         } else if (inlineCandidate > 0 && base + inlineCandidate <= BLOCK) {
             n.dataLayout = ErofsFormat.LAYOUT_FLAT_INLINE;
@@ -196,7 +203,13 @@ public final class ImageBuilder {
         } else if (n.dataLayout == ErofsFormat.LAYOUT_COMPRESSED_FULL) {
             // map header (all zero: LZ4, 4 KiB lclusters, no advise bits) and legacy padding
             b.position(align(b.position(), 8) + ErofsFormat.MAP_HEADER_AND_PADDING);
-            LclusterIndex.write(b, n.size, n.extents, n.firstBlock);
+            LclusterIndex.writeFull(b, n.size, n.extents, n.firstBlock);
+        } else if (n.dataLayout == ErofsFormat.LAYOUT_COMPRESSED_COMPACT) {
+            // map header: h_reserved1 (4), h_advise (2) = COMPACTED_2B, algorithm 0 = LZ4, clusterbits 0 = 4 KiB
+            int header = align(b.position(), 8);
+            b.putShort(header + 4, (short) LclusterIndex.ADVISE_COMPACTED_2B);
+            b.position(header + ErofsFormat.MAP_HEADER_SIZE);
+            LclusterIndex.writeCompact(b, n.size, n.extents, n.firstBlock);
         }
         return b.clear();
     }

@@ -25,7 +25,7 @@ import java.util.List;
  *
  * <pre>
  * block 0      : zeros, superblock at 1024 (written last), then inodes from byte 1152 (root nid 36)
- * metadata     : inode records in depth-first path order; meta_blkaddr = 0. Each record is the
+ * metadata     : inode records, packed into blocks best-fit (see MetadataPacker); meta_blkaddr = 0. Each record is the
  *                inode, its xattr ibody, then either its inline tail (FLAT_INLINE) or its
  *                z_erofs_map_header + lcluster indexes (COMPRESSED_COMPACT, or COMPRESSED_FULL when
  *                compact indexes are off). A record that fits a
@@ -60,15 +60,15 @@ public final class ImageBuilder {
         XattrLayout xattrs = new XattrLayout(inodes);
         for (Node n : inodes) planRecord(n, xattrs);
 
-        long pos = FIRST_INODE_OFFSET;
+        MetadataPacker packer = new MetadataPacker(FIRST_INODE_OFFSET);
+        long recordBytes = 0;
         for (int i = 0; i < inodes.size(); i++) {
             Node n = inodes.get(i);
-            pos = placeRecord(pos, n);
-            n.nid = pos >>> ErofsFormat.INODE_SLOT_BITS;
+            n.nid = packer.place(n.recordSize) >>> ErofsFormat.INODE_SLOT_BITS;
             n.ino = i + 1;
-            pos += n.recordSize;
+            recordBytes += n.recordSize;
         }
-        long metaEnd = pos;
+        long metaEnd = packer.end();
         long xattrBlock = xattrs.sharedAreaBytes() == 0 ? 0 : ErofsFormat.blocksFor(metaEnd);
         long dataStart = xattrs.sharedAreaBytes() == 0 ? ErofsFormat.blocksFor(metaEnd)
                 : xattrBlock + ErofsFormat.blocksFor(xattrs.sharedAreaBytes());
@@ -79,7 +79,9 @@ public final class ImageBuilder {
         }
 
         ImageOutput out = new ImageOutput(channel);
-        for (Node n : inodes) {
+        Node[] byNid = inodes.toArray(new Node[0]);
+        Arrays.sort(byNid, (a, b) -> Long.compare(a.nid, b.nid));
+        for (Node n : byNid) {
             out.padTo(n.nid << ErofsFormat.INODE_SLOT_BITS);
             out.write(encodeRecord(n, xattrs));
         }
@@ -100,7 +102,7 @@ public final class ImageBuilder {
                 (int) tree.root().nid, inodes.size(), options.buildTime(), 0, nextBlock, 0, xattrBlock, uuid);
         ByteBuffer sbBytes = sb.encode();
         while (sbBytes.hasRemaining()) channel.write(sbBytes, ErofsFormat.SUPER_OFFSET + sbBytes.position());
-        return stats(metaEnd, xattrs.sharedAreaBytes(), nextBlock - dataStart, nextBlock * BLOCK, uuid);
+        return stats(recordBytes, xattrs.sharedAreaBytes(), nextBlock - dataStart, nextBlock * BLOCK, uuid);
     }
 
     /** Depth-first, name-sorted walk: fixes inode order, resolves hardlinks, counts links. */
@@ -169,17 +171,6 @@ public final class ImageBuilder {
             n.recordSize = base;
             n.dataBlocks = ErofsFormat.blocksFor(n.size);
         }
-    }
-
-    /** 32-byte slot alignment; records that fit a block must not cross one (inline data rule). */
-    private static long placeRecord(long pos, Node n) {
-        long p = align(pos, 1L << ErofsFormat.INODE_SLOT_BITS);
-        long room = BLOCK - (p % BLOCK);
-        int isize = n.extended ? ErofsFormat.EXTENDED_INODE_SIZE : ErofsFormat.COMPACT_INODE_SIZE;
-        long mustFit = n.recordSize <= BLOCK ? n.recordSize : isize + n.xattrSize;
-        if (mustFit > room && mustFit <= BLOCK) p += room;
-        else if (isize > room) p += room;
-        return p;
     }
 
     private ByteBuffer encodeRecord(Node n, XattrLayout xattrs) throws IOException {
@@ -259,7 +250,7 @@ public final class ImageBuilder {
         }
     }
 
-    private ErofsImageStats stats(long metaEnd, int sharedXattrBytes, long dataBlocks, long imageBytes, byte[] uuid) {
+    private ErofsImageStats stats(long recordBytes, int sharedXattrBytes, long dataBlocks, long imageBytes, byte[] uuid) {
         long dirs = 0, files = 0, compressed = 0, fileBytes = 0;
         for (Node n : inodes) {
             if (n.isDirectory()) dirs++;
@@ -270,7 +261,7 @@ public final class ImageBuilder {
             }
         }
         return new ErofsImageStats(inodes.size(), dirs, files, compressed, extraLinks, fileBytes,
-                metaEnd - FIRST_INODE_OFFSET + sharedXattrBytes, dataBlocks, imageBytes, formatUuid(uuid));
+                recordBytes + sharedXattrBytes, dataBlocks, imageBytes, formatUuid(uuid));
     }
 
     private static byte[] uuidFrom(byte[] digest) {

@@ -56,6 +56,7 @@ mkdir -p "$out" "$results"
 # Build the jar (and the launcher's CDS archive) before anything is timed.
 "$repo/shed" erofs build --help >/dev/null
 
+load0=$(cut -d" " -f1-3 /proc/loadavg)
 src_bytes=$(du -sb --apparent-size "$src" | cut -f1)
 src_files=$(find "$src" | wc -l)
 
@@ -112,7 +113,7 @@ done
 
 report() {
   echo "corpus: $src ($src_files entries, $((src_bytes / 1000000)) MB apparent), runs: $runs, cores: $(nproc)"
-  echo "mkfs.erofs: $(mkfs.erofs --version 2>&1 | head -1)"
+  echo "erofs-utils: $(dpkg-query -W -f '${Version}' erofs-utils 2>/dev/null || echo unknown), load at start: $load0"
   printf '%-6s %-6s %9s %13s %10s %6s %8s\n' writer comp wall_s image_bytes rss_MB load MB/s
   for r in "${rows[@]}"; do
     read -r side z wall size rss load <<< "$r"

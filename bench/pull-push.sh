@@ -15,6 +15,7 @@ for t in umoci skopeo docker-registry java; do command -v "$t" >/dev/null || { e
 rm -rf "$work"; mkdir -p "$work"
 (cd "$here" && mvn -q -B -DskipTests package >&2)
 shed=("$here/shed")
+"${shed[@]}" --version >/dev/null # builds the launcher's class-data archive outside the timed runs
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pids=()
@@ -49,12 +50,14 @@ size=$(du -sb "$work/reg-src/data" | cut -f1)
 echo "image in registry: $((size / 1000000)) MB" >&2
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-now() { date +%s.%N; }
-time_it() { local t0 t1; t0=$(now); "$@" >/dev/null; t1=$(now); echo "$t1 - $t0" | bc; }
+# time_it CMD...: prints "WALL CPU" (seconds; CPU = user + system of the command and its children)
+time_it() { local f; f=$(mktemp); /usr/bin/time -f '%e %U %S' -o "$f" "$@" >/dev/null; awk '{printf "%s %.2f\n", $1, $2 + $3}' "$f"; rm -f "$f"; }
+wall() { cut -d' ' -f1; }
+cpu() { cut -d' ' -f2; }
 
 # shed fsyncs every blob before it becomes visible (crash safety); skopeo's oci: destination does not, so
 # "skopeo+sync" (skopeo copy followed by sync) is reported too as the like-for-like durable figure.
-skopeo_copy_sync() { skopeo "$@" && sync; }
+skopeo_copy_sync=(bash -c 'skopeo "$@" && sync' skopeo-sync)
 sync
 shed_pull=(); skopeo_pull=(); skopeo_pull_sync=(); shed_push=(); skopeo_push=()
 for i in $(seq "$runs"); do
@@ -62,7 +65,7 @@ for i in $(seq "$runs"); do
   shed_pull+=("$(time_it "${shed[@]}" --root "$work/shed-root" image pull -q "$src/bench/img:1")")
   skopeo_pull+=("$(time_it skopeo copy --quiet --src-tls-verify=false "docker://$src/bench/img:1" "oci:$work/skopeo-oci:img")")
   sync
-  skopeo_pull_sync+=("$(time_it skopeo_copy_sync copy --quiet --src-tls-verify=false "docker://$src/bench/img:1" "oci:$work/skopeo-oci2:img")")
+  skopeo_pull_sync+=("$(time_it "${skopeo_copy_sync[@]}" copy --quiet --src-tls-verify=false "docker://$src/bench/img:1" "oci:$work/skopeo-oci2:img")")
   # pushes go to a fresh, empty registry each time so neither tool can mount or skip blobs
   start_registry "$work/reg-dst"; dst=$reg_host
   shed_push+=("$(time_it "${shed[@]}" --root "$work/shed-root" image push -q "$src/bench/img:1" "$dst/shed/img:1")")
@@ -73,13 +76,13 @@ for i in $(seq "$runs"); do
   start_registry "$work/reg-dst"; dst=$reg_host
   skopeo_push+=("$(time_it skopeo copy --quiet --dest-tls-verify=false "oci:$work/skopeo-oci:img" "docker://$dst/skopeo/img:1")")
   stop_last_registry
-  echo "run $i: pull shed ${shed_pull[-1]}s skopeo ${skopeo_pull[-1]}s skopeo+sync ${skopeo_pull_sync[-1]}s; push shed ${shed_push[-1]}s skopeo ${skopeo_push[-1]}s" >&2
+  echo "run $i (wall cpu): pull shed ${shed_pull[-1]} skopeo ${skopeo_pull[-1]} skopeo+sync ${skopeo_pull_sync[-1]}; push shed ${shed_push[-1]} skopeo ${skopeo_push[-1]}; load $(cut -d' ' -f1 /proc/loadavg)" >&2
 done
 
-sp=$(printf '%s\n' "${shed_pull[@]}" | median); kp=$(printf '%s\n' "${skopeo_pull[@]}" | median)
-ks=$(printf '%s\n' "${skopeo_pull_sync[@]}" | median)
-su=$(printf '%s\n' "${shed_push[@]}" | median); ku=$(printf '%s\n' "${skopeo_push[@]}" | median)
-printf 'image: %d MB compressed, 3 layers, %d runs (median wall time)\n' "$((size / 1000000))" "$runs"
-printf 'pull: shed %.2fs  skopeo %.2fs  ratio %.2fx (goal <= 1.0x)\n' "$sp" "$kp" "$(echo "$sp / $kp" | bc -l)"
+m() { printf '%s\n' "$@" | "$FIELD" | median; }
+FIELD=wall; sp=$(m "${shed_pull[@]}"); kp=$(m "${skopeo_pull[@]}"); ks=$(m "${skopeo_pull_sync[@]}"); su=$(m "${shed_push[@]}"); ku=$(m "${skopeo_push[@]}")
+FIELD=cpu; cp_s=$(m "${shed_pull[@]}"); cp_k=$(m "${skopeo_pull[@]}"); cu_s=$(m "${shed_push[@]}"); cu_k=$(m "${skopeo_push[@]}")
+printf 'image: %d MB compressed, 3 layers, %d runs (median), load average at end: %s\n' "$((size / 1000000))" "$runs" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf 'pull: shed %.2fs  skopeo %.2fs  ratio %.2fx (goal <= 1.0x)   CPU shed %.2fs skopeo %.2fs\n' "$sp" "$kp" "$(echo "$sp / $kp" | bc -l)" "$cp_s" "$cp_k"
 printf 'pull: shed %.2fs  skopeo+sync %.2fs  ratio %.2fx (both durable on disk)\n' "$sp" "$ks" "$(echo "$sp / $ks" | bc -l)"
-printf 'push: shed %.2fs  skopeo %.2fs  ratio %.2fx\n' "$su" "$ku" "$(echo "$su / $ku" | bc -l)"
+printf 'push: shed %.2fs  skopeo %.2fs  ratio %.2fx   CPU shed %.2fs skopeo %.2fs\n' "$su" "$ku" "$(echo "$su / $ku" | bc -l)" "$cu_s" "$cu_k"

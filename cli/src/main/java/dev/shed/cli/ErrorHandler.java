@@ -48,7 +48,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         if (t instanceof FileAlreadyExistsException e) return "already exists: " + e.getFile();
         String m = t.getMessage();
         if (m == null || m.isBlank()) m = t.getClass().getSimpleName();
-        if (t instanceof IOException && !(t instanceof dev.shed.core.store.BlobMismatchException) && t.getClass() != IOException.class) {
+        if (t instanceof IOException && !(t instanceof dev.shed.core.store.BlobMismatchException) && !(t instanceof dev.shed.core.layer.LayerFormatException) && t.getClass() != IOException.class) {
             m = t.getClass().getSimpleName() + ": " + m;
         }
         return m;

@@ -60,6 +60,11 @@ public final class RegistryClient {
         return repo;
     }
 
+    /** This repository over another HTTP client (sharing the token); see {@link RegistryHttp#via}. */
+    public RegistryClient via(HttpClient other) {
+        return new RegistryClient(repo, http.via(other));
+    }
+
     public RegistryHttp http() {
         return http;
     }

@@ -6,8 +6,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Knobs of the registry client that will later come from the store's config file: hosts allowed over plain
- * HTTP (besides loopback), how many blobs move at once, and how failed requests are retried.
+ * Knobs of the registry client: hosts allowed over plain HTTP (besides loopback), how many blobs move at once,
+ * and how failed requests are retried. The first two default to the store's config file ({@link #from}).
  */
 public record RegistryOptions(Set<String> insecureRegistries, int concurrency, RetryPolicy retry) {
     public static final int DEFAULT_CONCURRENCY = 3;
@@ -21,6 +21,11 @@ public record RegistryOptions(Set<String> insecureRegistries, int concurrency, R
 
     public static RegistryOptions defaults() {
         return new RegistryOptions(Set.of(), DEFAULT_CONCURRENCY, RetryPolicy.DEFAULT);
+    }
+
+    /** The store's settings: {@code pull.concurrency} and {@code registries.insecure}. */
+    public static RegistryOptions from(dev.shed.core.config.StoreConfig config) {
+        return new RegistryOptions(Set.copyOf(config.insecureRegistries()), config.pullConcurrency(), RetryPolicy.DEFAULT);
     }
 
     public RegistryOptions withInsecureRegistries(Set<String> hosts) {

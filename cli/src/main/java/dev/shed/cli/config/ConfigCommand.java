@@ -97,9 +97,18 @@ public final class ConfigCommand implements Callable<Integer> {
         @Parameters(index = "1", paramLabel = "VALUE")
         String value;
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
-            file().set(ConfigKey.of(key), value);
+            ConfigFile f = file();
+            f.set(ConfigKey.of(key), value);
+            var config = f.load();
+            if (config.evictionPolicy() == dev.shed.core.config.EvictionPolicy.LRU && !config.hasBudget()) {
+                spec.commandLine().getErr().println("note: eviction.policy lru evicts nothing until cache.budget is set (e.g. shed config set cache.budget 20G)");
+                spec.commandLine().getErr().flush();
+            }
             return 0;
         }
     }

@@ -84,7 +84,42 @@ public final class DemoCommand implements Callable<Integer> {
             c.out.println();
         }));
         s.add(new Step("History, newest first", "shed image history " + DemoImage.NAME, c -> c.shed("image", "history", DemoImage.NAME)));
+        s.add(new Step("Materialize: merge the layers (whiteouts applied) into one EROFS lower", "shed image materialize " + DemoImage.NAME,
+                c -> c.shed("image", "materialize", "--quiet", DemoImage.NAME)));
+        s.add(new Step("Mount the lower read-only and list it (as a VM would see its root)",
+                "sudo mount -t erofs -o loop,ro $(shed image materialize " + DemoImage.NAME + ") MNT && find MNT", DemoCommand::mountAndList));
         return s;
+    }
+
+    /** Mounts the demo's lower with the kernel's EROFS driver and lists it; explains and skips where it can't. */
+    static void mountAndList(Context c) throws Exception {
+        var store = dev.shed.core.store.Store.open(c.root);
+        var lower = store.layout().erofsLower(c.image.manifest().digest());
+        if (!"root".equals(System.getProperty("user.name"))) {
+            c.out.println("(skipped: mounting needs root; run: sudo mount -t erofs -o loop,ro " + lower + " /mnt)");
+            return;
+        }
+        Path mnt = c.work.resolve("mnt");
+        Files.createDirectories(mnt);
+        Process p = new ProcessBuilder("mount", "-t", "erofs", "-o", "loop,ro", lower.toString(), mnt.toString())
+                .redirectErrorStream(true).start();
+        String err = new String(p.getInputStream().readAllBytes()).trim();
+        if (p.waitFor() != 0) {
+            c.out.println("(skipped: this kernel can't loop-mount EROFS here: " + err + ")");
+            return;
+        }
+        try (Stream<Path> s = Files.walk(mnt)) {
+            for (Path f : s.sorted().toList()) {
+                if (f.equals(mnt)) continue;
+                var a = Files.readAttributes(f, java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                String kind = a.isDirectory() ? "d" : a.isSymbolicLink() ? "l" : a.isRegularFile() ? "-" : "?";
+                String what = mnt.relativize(f).toString() + (a.isSymbolicLink() ? " -> " + Files.readSymbolicLink(f) : "");
+                c.out.printf("%s%s %8d  %s%n", kind, java.nio.file.attribute.PosixFilePermissions.toString(a.permissions()),
+                        a.size(), what);
+            }
+        } finally {
+            new ProcessBuilder("umount", mnt.toString()).inheritIO().start().waitFor();
+        }
     }
 
     @Override

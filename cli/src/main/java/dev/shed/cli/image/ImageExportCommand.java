@@ -14,8 +14,6 @@ import dev.shed.core.store.AtomicFiles;
 import dev.shed.core.store.FileLocks;
 import dev.shed.core.store.Store;
 import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,9 +61,10 @@ public final class ImageExportCommand implements Callable<Integer> {
         try (FileLocks.Held session = store.writeSession();
              ProgressDisplay progress = ProgressDisplay.forTerminal(spec.commandLine().getErr(), System.console() == null)) {
             if (toStdout) {
-                OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+                OutputStream out = new BufferedOutputStream(System.out, 1 << 16);
                 write(layers, out, progress);
                 out.flush();
+                if (System.out.checkError()) throw new java.io.IOException("writing the tar to stdout failed");
             } else {
                 Path target = Path.of(output).toAbsolutePath();
                 Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");

@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
 public final class ImageHistoryCommand implements Callable<Integer> {
     private static final int CREATED_BY_WIDTH = 45;
 
-    @Parameters(index = "0", paramLabel = "NAME")
+    @Parameters(index = "0", paramLabel = "NAME", description = "Image name or manifest/index digest.")
     String name;
 
     @Option(names = "--no-trunc", description = "Don't truncate CREATED BY and digests.")

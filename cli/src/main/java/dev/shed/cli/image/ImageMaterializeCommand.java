@@ -3,6 +3,7 @@ package dev.shed.cli.image;
 import dev.shed.cli.ExitCodes;
 import dev.shed.cli.GlobalOptions;
 import dev.shed.cli.output.ProgressDisplay;
+import dev.shed.core.config.ConfigFile;
 import dev.shed.core.image.ImageReader;
 import dev.shed.core.cache.MaterializerSource;
 import dev.shed.core.lifecycle.Lifecycle;
@@ -36,17 +37,17 @@ public final class ImageMaterializeCommand implements Callable<Integer> {
             description = "Manifest to use from a multi-platform index (default: the only one present, else the host's).")
     String platform;
 
-    @Option(names = "--compression", paramLabel = "none|lz4|lz4hc", defaultValue = "lz4hc",
-            description = "Data compression: lz4hc (default; smallest, slower to build), lz4 (faster build, larger), "
-                    + "none (largest; no decompression cost on reads).")
+    @Option(names = "--compression", paramLabel = "none|lz4|lz4hc",
+            description = "Data compression: lz4hc (smallest, slower to build), lz4 (faster build, larger), none "
+                    + "(largest; no decompression on reads). Default: the store's materialize.compression, else lz4hc.")
     String compression;
 
     @Option(names = "--level", paramLabel = "N",
             description = "lz4hc level 1-12 (default 9): higher is smaller and slower to build; reads are unaffected.")
     Integer level;
 
-    @Option(names = "--backend", paramLabel = "java|mkfs.erofs", defaultValue = "java",
-            description = "java (default): shed's own EROFS writer, streamed from the layer blobs, nothing extracted, "
+    @Option(names = "--backend", paramLabel = "java|mkfs.erofs",
+            description = "java (default unless the store's materialize.backend says otherwise): shed's own EROFS writer, streamed from the layer blobs, nothing extracted, "
                     + "identical bytes on every host. mkfs.erofs: extract the merged tree to a temp directory and run "
                     + "the host's mkfs.erofs (erofs-utils); needs root to keep owners, devices and xattrs.")
     String backend;
@@ -59,11 +60,11 @@ public final class ImageMaterializeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MaterializeOptions options = MaterializeOptions.defaults()
-                .withCompression(MaterializeOptions.Compression.parse(compression))
-                .withBackend(MaterializeOptions.Backend.parse(backend));
-        if (level != null) options = options.withLevel(level);
         Store store = GlobalOptions.openStore();
+        MaterializeOptions options = new ConfigFile(store).load().materialize();
+        if (compression != null) options = options.withCompression(MaterializeOptions.Compression.parse(compression));
+        if (backend != null) options = options.withBackend(MaterializeOptions.Backend.parse(backend));
+        if (level != null) options = options.withLevel(level);
         ImageReader reader = new ImageReader(store);
         Manifest manifest = reader.select(reader.resolve(name), platform == null ? null : Platform.parse(platform));
         PrintWriter out = spec.commandLine().getOut();

@@ -5,6 +5,7 @@ import dev.shed.cli.GlobalOptions;
 import dev.shed.cli.ShedException;
 import dev.shed.cli.output.ProgressDisplay;
 import dev.shed.core.oci.Platform;
+import dev.shed.core.config.ConfigFile;
 import dev.shed.core.oci.Reference;
 import dev.shed.core.store.Store;
 import dev.shed.registry.http.RegistryResponseException;
@@ -56,7 +57,7 @@ public final class ImagePullCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PullResult result;
         try (ProgressDisplay progress = ProgressDisplay.forTerminal(out, quiet);
-             ImagePuller puller = new ImagePuller(store, registry.options(), registry.credentials(), progress)) {
+             ImagePuller puller = new ImagePuller(store, registry.options(new ConfigFile(store).load()), registry.credentials(), progress)) {
             result = puller.pull(request);
         } catch (RegistryResponseException e) {
             throw new ShedException(ExitCodes.FAILURE, "pull " + name + ": " + e.getMessage());

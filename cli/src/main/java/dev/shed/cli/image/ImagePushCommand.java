@@ -4,6 +4,7 @@ import dev.shed.cli.ExitCodes;
 import dev.shed.cli.GlobalOptions;
 import dev.shed.cli.ShedException;
 import dev.shed.cli.output.ProgressDisplay;
+import dev.shed.core.config.ConfigFile;
 import dev.shed.core.oci.Reference;
 import dev.shed.core.store.Store;
 import dev.shed.registry.http.RegistryResponseException;
@@ -47,7 +48,7 @@ public final class ImagePushCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PushResult result;
         try (ProgressDisplay progress = ProgressDisplay.forTerminal(out, quiet);
-             ImagePusher pusher = new ImagePusher(store, registry.options(), registry.credentials(), progress)) {
+             ImagePusher pusher = new ImagePusher(store, registry.options(new ConfigFile(store).load()), registry.credentials(), progress)) {
             result = pusher.push(source, dest);
         } catch (RegistryResponseException e) {
             throw new ShedException(ExitCodes.FAILURE, "push " + dest + ": " + e.getMessage());

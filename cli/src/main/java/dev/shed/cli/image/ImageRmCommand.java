@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
         description = "Remove image names. Blobs and lowers stay until 'shed image prune'. Every name is tried; "
                 + "a missing one is reported (exit 3) without stopping the others.")
 public final class ImageRmCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "NAME")
+    @Parameters(arity = "1..*", paramLabel = "NAME", description = "Names to remove.")
     List<String> names;
 
     @CommandLine.Spec

@@ -1,5 +1,6 @@
 package dev.shed.cli.image;
 
+import dev.shed.core.config.StoreConfig;
 import dev.shed.registry.RegistryOptions;
 import dev.shed.registry.auth.CredentialSource;
 import dev.shed.registry.auth.Credentials;
@@ -10,17 +11,18 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
-/** Registry flags shared by pull and push; later defaults come from the store's config file. */
+/** Registry flags shared by pull and push; what they leave unset comes from the store's config file. */
 public final class RegistryFlags {
     @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
-            description = "Talk plain HTTP to this registry (repeatable). Loopback hosts (127.0.0.0/8, ::1, localhost) always use HTTP; everything else HTTPS.")
+            description = "Talk plain HTTP to this registry (repeatable; added to the config's registries.insecure). Loopback hosts (127.0.0.0/8, ::1, localhost) always use HTTP; everything else HTTPS.")
     List<String> insecureRegistries = List.of();
 
-    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "" + RegistryOptions.DEFAULT_CONCURRENCY,
-            description = "Blobs transferred at once (default: ${DEFAULT-VALUE}).")
-    int concurrency;
+    @Option(names = "--concurrency", paramLabel = "N",
+            description = "Blobs transferred at once (default: the config's pull.concurrency, else " + RegistryOptions.DEFAULT_CONCURRENCY + ").")
+    Integer concurrency;
 
     @Option(names = {"-u", "--username"}, paramLabel = "USER",
             description = "Registry user name; the password is read from stdin (--password-stdin). Without it, credentials come from $DOCKER_CONFIG/config.json (or ~/.docker/config.json): credHelpers, credsStore, auths.")
@@ -29,8 +31,13 @@ public final class RegistryFlags {
     @Option(names = "--password-stdin", description = "Read the password (or token) for --username from stdin.")
     boolean passwordStdin;
 
-    RegistryOptions options() {
-        return RegistryOptions.defaults().withInsecureRegistries(new LinkedHashSet<>(insecureRegistries)).withConcurrency(concurrency);
+    /** The store's settings ({@code shed config}) with these flags on top. */
+    RegistryOptions options(StoreConfig config) {
+        RegistryOptions o = RegistryOptions.from(config);
+        Set<String> insecure = new LinkedHashSet<>(o.insecureRegistries());
+        insecure.addAll(insecureRegistries);
+        o = o.withInsecureRegistries(insecure);
+        return concurrency == null ? o : o.withConcurrency(concurrency);
     }
 
     CredentialSource credentials() throws IOException {

@@ -14,7 +14,6 @@ import dev.shed.registry.pull.ImagePuller;
 import dev.shed.registry.pull.PullRequest;
 import dev.shed.registry.pull.PullResult;
 import java.io.IOException;
-import java.util.LinkedHashSet;
 
 /**
  * {@code shed create --image REF}: the image from the store, pulled first when it is missing and REF names a
@@ -43,11 +42,10 @@ final class PullingImageSource implements ImageSource {
         } catch (ImageNotFoundException missing) {
             if (!namesRegistry(ref)) throw missing;
         }
-        RegistryOptions options = RegistryOptions.defaults()
-                .withInsecureRegistries(new LinkedHashSet<>(config.insecureRegistries()))
-                .withConcurrency(config.pullConcurrency());
-        PullResult pulled = new ImagePuller(store, options, DockerConfigCredentials.fromEnvironment(), progress)
-                .pull(new PullRequest(Reference.parse(ref), platform, false));
+        PullResult pulled;
+        try (ImagePuller puller = new ImagePuller(store, RegistryOptions.from(config), DockerConfigCredentials.fromEnvironment(), progress)) {
+            pulled = puller.pull(new PullRequest(Reference.parse(ref), platform, false));
+        }
         return local.resolve(pulled.target().digest().toString(), platform).withImage(pulled.name());
     }
 

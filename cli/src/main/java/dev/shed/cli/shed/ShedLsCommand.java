@@ -30,7 +30,7 @@ public final class ShedLsCommand implements Callable<Integer> {
         Lifecycle lc = Lifecycles.open();
         PrintWriter out = spec.commandLine().getOut();
         if (format.json()) {
-            ArrayNode arr = Json.mapper().createArrayNode();
+            ArrayNode arr = Json.array();
             for (Shed s : lc.catalog().sheds()) {
                 ObjectNode o = arr.addObject();
                 o.put("name", s.name());

@@ -59,7 +59,7 @@ public final class SnapshotCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             List<Snapshot> snaps = lc.catalog().snapshots();
             if (format.json()) {
-                ArrayNode arr = Json.mapper().createArrayNode();
+                ArrayNode arr = Json.array();
                 for (Snapshot s : snaps) {
                     ObjectNode o = arr.addObject();
                     o.put("name", s.name());

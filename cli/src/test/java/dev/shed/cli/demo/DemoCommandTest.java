@@ -20,9 +20,15 @@ class DemoCommandTest {
         Path root = tmp.resolve("root");
         Shed.Result r = Shed.run(root, "demo");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("==> [1/5]", "==> [5/5]", "Loaded image: docker.io/library/shed-demo:latest", "REPOSITORY", "shed-demo",
+        assertThat(r.out()).contains("==> [1/7]", "==> [7/7]", "Loaded image: docker.io/library/shed-demo:latest", "REPOSITORY", "shed-demo",
                 "<none>", "ENV DEMO=1");
         assertThat(new String(r.rawOut())).contains("\"schemaVersion\":2").contains("tar+gzip");
+        assertThat(r.out()).contains("shed image materialize").contains(".erofs");
+        if ("root".equals(System.getProperty("user.name"))) {
+            String listing = r.out().substring(r.out().indexOf("==> [7/7]"));
+            assertThat(listing).as("mounted lower listed, whiteouts applied").contains("  etc/hostname\n", "  var/cache/fresh.txt\n")
+                    .doesNotContain("  etc/motd\n");
+        }
         String digest = Shed.run(root, "image", "ls", "--format", "json").out();
         Shed.Result again = Shed.run(tmp.resolve("root2"), "demo");
         assertThat(again.exit()).isZero();

@@ -197,4 +197,18 @@ class ImageCommandsTest {
         assertOneLineError(shed("image", "build", "--from-oci-archive", b.dir().toString(), "--platform", "linux"), 2, "invalid platform");
         assertThat(shed("image", "ls", "--format", "json").out().strip()).isEqualTo("[ ]");
     }
+
+    @Test
+    void namesWithADigestResolveWhenTheDigestMatches() throws Exception {
+        OciLayoutBuilder b = layout();
+        assertThat(shed("image", "build", "--from-oci-archive", b.dir().toString()).exit()).isZero();
+        byte[] manifest = shed("image", "inspect", "app").rawOut();
+        String digest = Digest.of(manifest).toString();
+        assertThat(shed("image", "inspect", "app:latest@" + digest).rawOut()).isEqualTo(manifest);
+        assertThat(shed("image", "inspect", "app@" + digest).rawOut()).isEqualTo(manifest);
+        assertThat(shed("image", "inspect", digest).rawOut()).isEqualTo(manifest);
+        String other = "sha256:" + "0".repeat(64);
+        assertOneLineError(shed("image", "inspect", "app:latest@" + other), 3, "no such image");
+        assertOneLineError(shed("image", "inspect", "multi@" + digest), 3, "no such image");
+    }
 }

@@ -29,6 +29,7 @@ class ImagePullPushCommandTest {
     static final long BIG = 64L * 1024 * 1024;
     static TestRegistry registry;
     static Manifest big;
+    static Path bigDir;
 
     @TempDir
     Path tmp;
@@ -41,7 +42,7 @@ class ImagePullPushCommandTest {
         Path layout = dir.resolve("layout");
         TestImages.build(layout, "small", List.of(TestImages.smallTree(dir.resolve("s"), 1)), "linux", "amd64");
         TestImages.push(layout, "small", registry.host() + "/cli/small:1", false);
-        Path bigDir = dir.resolve("big");
+        bigDir = dir.resolve("big");
         TestImages.randomFile(bigDir.resolve("random.bin"), BIG, 42);
         TestImages.build(layout, "big", List.of(bigDir), "linux", "amd64");
         TestImages.push(layout, "big", registry.host() + "/cli/big:1", false);
@@ -135,6 +136,40 @@ class ImagePullPushCommandTest {
             long second = proxy.blobBytesServed();
             assertThat(second).isGreaterThan(0).isLessThan(layer.size() - layer.size() / 4);
             assertThat(proxy.seen()).anySatisfy(s -> assertThat(s.range()).startsWith("bytes="));
+        }
+    }
+
+    @Test
+    void twoPullProcessesOfOverlappingImagesBothSucceedAndShareTheLayer() throws Exception {
+        Path layout = tmp.resolve("layout");
+        TestImages.build(layout, "big2", List.of(bigDir, TestImages.smallTree(tmp.resolve("s2"), 2)), "linux", "amd64");
+        TestImages.push(layout, "big2", registry.host() + "/cli/big2:1", false);
+        Manifest big2 = Manifest.parse(TestImages.rawManifest(registry.host() + "/cli/big2:1"), MediaType.OCI_MANIFEST);
+        Descriptor shared = big.layers().get(0);
+        assertThat(big2.layers().get(0).digest()).as("the images share their 64 MiB layer").isEqualTo(shared.digest());
+
+        Path root = tmp.resolve("root");
+        try (FaultProxy proxy = FaultProxy.in(registry)) {
+            proxy.limitBandwidth(32L * 1024 * 1024); // long enough for the two processes to overlap
+            List<String> refs = List.of(proxy.host() + "/cli/big:1", proxy.host() + "/cli/big2:1");
+            List<Process> procs = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                procs.add(new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"), "dev.shed.cli.Main",
+                        "--root", root.toString(), "image", "pull", refs.get(i))
+                        .redirectErrorStream(true).redirectOutput(tmp.resolve("pull" + i + ".log").toFile()).start());
+            }
+            for (int i = 0; i < 2; i++) {
+                assertThat(procs.get(i).waitFor(180, TimeUnit.SECONDS)).isTrue();
+                assertThat(procs.get(i).exitValue()).as(Files.readString(tmp.resolve("pull" + i + ".log"))).isZero();
+            }
+            Store store = Store.open(root);
+            assertThat(store.names().list()).hasSize(2);
+            assertThat(store.blobs().list()).allSatisfy(d -> assertThat(store.blobs().verify(d)).isTrue());
+            // the per-digest lock let only one process download the shared layer
+            assertThat(proxy.blobBytesServed()).isLessThan(2 * shared.size());
+            try (Stream<Path> ingest = Files.list(store.layout().ingestDir())) {
+                assertThat(ingest).isEmpty();
+            }
         }
     }
 

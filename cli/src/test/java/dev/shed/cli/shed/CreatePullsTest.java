@@ -31,8 +31,6 @@ class CreatePullsTest {
             String ref = registry.host() + "/lifecycle/small:1";
             TestImages.push(layout, "small", ref, false);
             Path root = tmp.resolve("store");
-            // the host tool builds the lowers here: the Java writer backend of materialize is not wired in yet
-            assertThat(Shed.run(root, "config", "set", "materialize.backend", "mkfs.erofs").exit()).isZero();
 
             Result bare = Shed.run(root, "create", "a", "--image", "small");
             assertThat(bare.exit()).isEqualTo(3);

@@ -149,4 +149,27 @@ class CrashSafetyTest {
         assertConsistent(root);
         assertThat(count(root.resolve("shed/ingest"))).isZero();
     }
+
+    @Test
+    void tagsAndRmsBesideAnImportInAnotherProcessLoseNothing() throws Exception {
+        OciLayoutBuilder b = new OciLayoutBuilder(tmp.resolve("layout"));
+        image(b, "big", List.of(bigBlob(b.dir(), 30L << 20, 41), bigBlob(b.dir(), 30L << 20, 42)));
+        OciLayoutBuilder small = new OciLayoutBuilder(tmp.resolve("small"));
+        image(small, "small", List.of(small.blob(MediaType.OCI_LAYER_TAR, "x".getBytes())));
+        Path root = tmp.resolve("root");
+        assertThat(Shed.run(root, "image", "build", "--from-oci-archive", small.dir().toString()).exit()).isZero();
+        Path logs = Files.createDirectories(tmp.resolve("logs"));
+        Process p = Shed.start(root, logs, "import", "image", "build", "--from-oci-archive", b.dir().toString());
+        int rounds = 0;
+        while (p.isAlive() || rounds < 5) {
+            assertThat(Shed.run(root, "image", "tag", "small", "copy" + rounds).exit()).isZero();
+            assertThat(Shed.run(root, "image", "rm", "copy" + rounds).exit()).isZero();
+            rounds++;
+        }
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(logs.resolve("import.err"))).isZero();
+        assertThat(Store.open(root).names().list()).extracting(NamedImage::name)
+                .containsExactlyInAnyOrder("docker.io/library/big:latest", "docker.io/library/small:latest");
+        assertConsistent(root);
+    }
 }

@@ -25,10 +25,10 @@ public enum ConfigKey {
     REGISTRIES_INSECURE("registries.insecure", "",
             "Comma-separated registry hosts (host[:port]) reached over plain HTTP or unverified TLS",
             ConfigKey::parseHosts),
-    MATERIALIZE_COMPRESSION("materialize.compression", "lz4hc",
+    MATERIALIZE_COMPRESSION("materialize.compression", MaterializeOptions.defaults().compression().cliName(),
             "Compression of lowers built lazily by shed create/start: none, lz4, lz4hc (changing it makes existing lowers stale)",
             s -> JsonNodeFactory.instance.textNode(MaterializeOptions.Compression.parse(s).cliName())),
-    MATERIALIZE_BACKEND("materialize.backend", "java",
+    MATERIALIZE_BACKEND("materialize.backend", MaterializeOptions.defaults().backend().cliName(),
             "Who writes lazily built lowers: java (shed's EROFS writer) or mkfs.erofs (host tool)",
             s -> JsonNodeFactory.instance.textNode(MaterializeOptions.Backend.parse(s).cliName()));
 

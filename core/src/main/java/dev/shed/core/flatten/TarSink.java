@@ -21,7 +21,6 @@ public final class TarSink implements FlattenSink, AutoCloseable {
     private static final int BLOCK = 512;
     private final OutputStream out;
     private final byte[] buf = new byte[1 << 16];
-    private long written;
 
     public TarSink(OutputStream out) {
         this.out = out;
@@ -111,7 +110,6 @@ public final class TarSink implements FlattenSink, AutoCloseable {
         h[154] = 0;
         h[155] = ' ';
         out.write(h);
-        written += BLOCK;
     }
 
     private static byte typeFlag(EntryType t) {

@@ -39,11 +39,28 @@ public final class ImageReader {
         }
         Reference ref = Reference.parse(nameOrDigest);
         Optional<NamedImage> named = store.names().get(normalised);
+        if (named.isEmpty() && ref.digest() != null) named = byDigest(ref);
         if (named.isEmpty()) throw new ImageNotFoundException("no such image: " + normalised);
         if (ref.digest() != null && !ref.digest().equals(named.get().target().digest())) {
             throw new ImageNotFoundException("no such image: " + normalised);
         }
         return load(normalised, named.get().target());
+    }
+
+    /**
+     * {@code repo:tag@sha256:…} or {@code repo@sha256:…} when no name is stored with the digest in it: the tag's image
+     * if it has that digest, else any name of the same repository pointing at it.
+     */
+    private Optional<NamedImage> byDigest(Reference ref) throws IOException {
+        if (ref.tag() != null) {
+            Optional<NamedImage> tagged = store.names().get(ref.withTag(ref.tag()).toString());
+            if (tagged.isPresent() && tagged.get().target().digest().equals(ref.digest())) return tagged;
+            return Optional.empty();
+        }
+        for (NamedImage n : store.names().list()) {
+            if (n.target().digest().equals(ref.digest()) && Reference.parse(n.name()).name().equals(ref.name())) return Optional.of(n);
+        }
+        return Optional.empty();
     }
 
     /** Builds a descriptor for a blob found only by digest, sniffing whether it is a manifest or an index. */

@@ -37,6 +37,8 @@ public final class LayerReader implements AutoCloseable {
     private TarArchiveEntry current;
     private String currentName;
     private final InputStream data = new EntryData();
+    /** Bytes of the current entry's data read so far (by the consumer and the drain). */
+    private long dataRead;
     /** Raw bytes of the current entry's headers, for exact PAX values. */
     private byte[] lastRawHeaders;
 
@@ -84,6 +86,16 @@ public final class LayerReader implements AutoCloseable {
             TarArchiveEntry e;
             try {
                 e = tar.getNextEntry();
+            } catch (IOException endWithoutTrailer) {
+                // Some writers (umoci 0.4's insert, for one) end the tar right after the last entry's data, with
+                // no padding and no end blocks. Go's reader accepts that; so do we, but only when every entry's
+                // data was complete and the stream really ended (a cut inside data is still an error).
+                if (tap.atEof() && "Truncated TAR archive".equals(endWithoutTrailer.getMessage())) {
+                    currentName = null;
+                    current = null;
+                    return null;
+                }
+                throw endWithoutTrailer;
             } finally {
                 lastRawHeaders = tap.stopRecording();
                 current = null;
@@ -93,6 +105,7 @@ public final class LayerReader implements AutoCloseable {
                 return null;
             }
             current = e;
+            dataRead = 0;
             currentName = e.getName();
             where = currentName;
             return convert(e);
@@ -117,10 +130,14 @@ public final class LayerReader implements AutoCloseable {
         return currentName;
     }
 
+    /** Reads what the consumer left of the current entry; a short entry is a truncated layer. */
     private void drainCurrent() throws IOException {
         byte[] buf = new byte[65536];
-        while (tar.read(buf, 0, buf.length) >= 0) {
-            // discard
+        int n;
+        while ((n = tar.read(buf, 0, buf.length)) >= 0) dataRead += n;
+        long expected = current.isFile() && !current.isLink() ? (current.isSparse() ? current.getRealSize() : current.getSize()) : dataRead;
+        if (dataRead != expected) {
+            throw new EOFException("entry data ended after " + dataRead + " of " + expected + " bytes");
         }
     }
 
@@ -229,7 +246,9 @@ public final class LayerReader implements AutoCloseable {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             try {
-                return tar.read(b, off, len);
+                int n = tar.read(b, off, len);
+                if (n > 0) dataRead += n;
+                return n;
             } catch (LayerFormatException ex) {
                 throw ex;
             } catch (IOException | IllegalArgumentException ex) {

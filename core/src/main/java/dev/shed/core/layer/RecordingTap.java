@@ -13,6 +13,7 @@ final class RecordingTap extends FilterInputStream {
     static final int MAX_HEADER_BYTES = 16 * 1024 * 1024;
 
     private long position;
+    private boolean eof;
     private ByteArrayOutputStream recording;
     private long recordingStart;
 
@@ -22,6 +23,11 @@ final class RecordingTap extends FilterInputStream {
 
     long position() {
         return position;
+    }
+
+    /** Whether the underlying stream has reported its end. */
+    boolean atEof() {
+        return eof;
     }
 
     void startRecording() {
@@ -49,6 +55,7 @@ final class RecordingTap extends FilterInputStream {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         int n = in.read(b, off, len);
+        if (n < 0) eof = true;
         if (n > 0) {
             position += n;
             if (recording != null) {

@@ -11,5 +11,10 @@ interface ErofsBackend {
     /** Identifies the writer and its output format, part of the cache key (e.g. "shed-erofs/1", "mkfs.erofs 1.5"). */
     String writer() throws IOException;
 
-    void build(List<LayerBlob> layers, Path out, Path scratch, MaterializeOptions options, Progress progress) throws IOException;
+    /**
+     * Writes the image of {@code layers} (oldest first) to {@code out}; {@code scratch} is an empty private directory;
+     * {@code uuid} (16 bytes) and {@code buildTime} (seconds) are fixed per manifest so images are reproducible.
+     */
+    void build(List<LayerBlob> layers, Path out, Path scratch, MaterializeOptions options, Progress progress,
+               byte[] uuid, long buildTime) throws IOException;
 }

@@ -62,12 +62,12 @@ public final class Materializer {
             }
             Files.createDirectories(layout.tmpDir());
             Files.createDirectories(layout.cacheDir());
-            String id = "lower-" + manifest.shortHex() + "-" + UUID.randomUUID();
+            String id = "lower-" + manifest.hex() + "-" + UUID.randomUUID(); // full hex: prune tells live from abandoned by the lower lock
             Path tmp = layout.tmpDir().resolve(id + ".erofs");
             Path scratch = layout.tmpDir().resolve(id + ".d");
             try {
                 Files.createDirectories(scratch);
-                builder.build(layers, tmp, scratch, options, progress);
+                builder.build(layers, tmp, scratch, options, progress, uuid(manifest), buildTime(m));
                 try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
                     ch.force(true);
                 }
@@ -83,6 +83,22 @@ public final class Materializer {
                 Files.deleteIfExists(tmp);
                 MkfsErofsBuilder.deleteTree(scratch);
             }
+        }
+    }
+
+    /** The image's volume UUID: the first 16 bytes of the manifest digest (stable, distinct per manifest). */
+    static byte[] uuid(Digest manifest) {
+        return java.util.Arrays.copyOf(java.util.HexFormat.of().parseHex(manifest.hex()), 16);
+    }
+
+    /** The config's creation time in seconds (0 when absent or unreadable): stable for the manifest. */
+    private long buildTime(Manifest m) {
+        try {
+            String created = dev.shed.core.json.Json.text(
+                    dev.shed.core.json.Json.parseObject(store.blobs().read(m.config().digest()), "config"), "created");
+            return created == null ? 0 : Math.max(0, java.time.OffsetDateTime.parse(created).toEpochSecond());
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * A fallback for hosts where the Java writer is unwanted, and an independent oracle in tests.
  */
 final class MkfsErofsBuilder implements ErofsBackend {
-    private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
+    /** "mkfs.erofs 1.5", "mkfs.erofs (erofs-utils) 1.8.1", "fsck.erofs 1.5". */
+    private static final Pattern VERSION = Pattern.compile("(?:mkfs|fsck)\\.erofs (?:\\(erofs-utils\\) )?(\\d+\\.\\d+(?:\\.\\d+)?)");
     private String version;
 
     @Override
@@ -38,7 +39,7 @@ final class MkfsErofsBuilder implements ErofsBackend {
             try {
                 String out = run(cmd, null);
                 Matcher m = VERSION.matcher(out);
-                if (m.find()) return version = m.group();
+                if (m.find()) return version = m.group(1);
             } catch (IOException ignored) {
                 // try the next way
             }
@@ -47,7 +48,8 @@ final class MkfsErofsBuilder implements ErofsBackend {
     }
 
     @Override
-    public void build(List<LayerBlob> layers, Path out, Path scratch, MaterializeOptions options, Progress progress) throws IOException {
+    public void build(List<LayerBlob> layers, Path out, Path scratch, MaterializeOptions options, Progress progress,
+                      byte[] uuid, long buildTime) throws IOException {
         Path tree = scratch.resolve("tree");
         try {
             DirectorySink sink = new DirectorySink(tree);
@@ -60,6 +62,7 @@ final class MkfsErofsBuilder implements ErofsBackend {
                 default: break;
             }
             if (options.pclusterSize() != 4096) cmd.add("-C" + options.pclusterSize());
+            cmd.add("-U" + java.util.UUID.nameUUIDFromBytes(uuid)); // fixed UUID; 1.5 has no fixed build time without -T, which flattens mtimes
             cmd.add(out.toString());
             cmd.add(tree.toString());
             Progress.Task task = progress.start("mkfs", "mkfs.erofs", -1);

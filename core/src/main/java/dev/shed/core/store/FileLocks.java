@@ -104,8 +104,14 @@ public final class FileLocks {
         try {
             synchronized (e) {
                 if (e.holders == 0) {
-                    e.channel = openLockFile(name);
-                    e.osLock = lockOs(e.channel, shared, name);
+                    FileChannel ch = openLockFile(name);
+                    try {
+                        e.osLock = lockOs(ch, shared, name);
+                    } catch (RuntimeException ex) {
+                        closeQuietly(ch); // e.g. interrupted while waiting: don't leak the descriptor
+                        throw ex;
+                    }
+                    e.channel = ch;
                     e.osShared = shared;
                 } else if (!shared && e.osShared) {
                     throw new IllegalStateException("lock upgrade not supported: " + name);

@@ -84,11 +84,47 @@ final class FlattenCases {
         };
     }
 
-    static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+    /** A directory of {@code n} small files (uncompressed tar, so it also covers the plain media type). */
+    static Layer bigDirectory(int n) {
+        TarLayerBuilder b = new TarLayerBuilder().dir("big");
+        for (int i = 0; i < n; i++) b.file(String.format("big/entry-%05d", i), "content " + i);
+        return Layer.tar(b);
     }
 
-    static OciLayoutBuilder.Layer gzipOf(TarLayerBuilder b) {
-        return Layer.gzip(b);
+    /**
+     * A gzip layer holding one {@code size}-byte file that is zero but for a marker every 64 MiB, written as a
+     * stream (the file is never in memory; the compressed layer is a few hundred KiB).
+     */
+    static Layer mostlyZeroFile(String path, long size) {
+        java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(bos, 1 << 16);
+             var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(gz)) {
+            tar.setBigNumberMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.BIGNUMBER_POSIX);
+            String parent = path.substring(0, path.lastIndexOf('/') + 1);
+            var dir = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(parent);
+            dir.setModTime(1_700_000_000_000L);
+            tar.putArchiveEntry(dir);
+            tar.closeArchiveEntry();
+            var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(path);
+            e.setSize(size);
+            e.setMode(0100644);
+            e.setModTime(1_700_000_000_000L);
+            tar.putArchiveEntry(e);
+            byte[] zeros = new byte[1 << 20];
+            for (long done = 0; done < size; done += zeros.length) {
+                boolean marker = done % (64L << 20) == 0;
+                if (marker) zeros[7] = 'M';
+                tar.write(zeros, 0, (int) Math.min(zeros.length, size - done));
+                zeros[7] = 0;
+            }
+            tar.closeArchiveEntry();
+        } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+        return new Layer(MediaType.OCI_LAYER_GZIP, bos.toByteArray());
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -44,6 +44,18 @@ class FlattenDifferentialTest {
         assertKitchenSinkSemantics(want);
     }
 
+    @Test
+    void largeDirectoryAndLargeMostlyZeroFileMatchUmociUnpack() throws Exception {
+        Integration.requireTool("umoci");
+        Integration.requireRoot();
+        OciLayoutBuilder layout = new OciLayoutBuilder(tmp.resolve("layout"));
+        Descriptor m = layout.image("big", FlattenCasesAccess.bigCases());
+        Map<String, String> want = TreeSnapshot.of(unpackWithUmoci(layout.dir(), "big"), false);
+        assertThat(want).hasSize(10_000 + 3).containsKey("big/entry-09999");
+        assertThat(want.get("var/zero.img")).contains("size=268435456");
+        assertThat(TreeSnapshotAccess.diff(want, TreeSnapshot.of(exportAndExtract(layout.dir(), m.digest()), false))).isEmpty();
+    }
+
     /** Guards the oracle itself: the cases the image was built for are really in the compared trees. */
     static void assertKitchenSinkSemantics(Map<String, String> tree) {
         assertThat(tree).doesNotContainKeys("deldir", "opq/b", "opq/sub", "opq2/x", "opq3/old", "d2f/child", "readd/old",

@@ -146,6 +146,27 @@ class LayerReaderTest {
     }
 
     @Test
+    void truncationInsideSkippedDataIsStillAnError() {
+        byte[] tar = new TarLayerBuilder().file("big", new byte[100_000], 0644).tar();
+        LayerBlob t = blob(MediaType.OCI_LAYER_TAR, java.util.Arrays.copyOf(tar, 50_000));
+        assertThatThrownBy(() -> {
+            try (LayerReader r = LayerReader.open(t, null)) {
+                while (r.next() != null) {
+                    // never read the data: the reader skips it
+                }
+            }
+        }).isInstanceOf(LayerFormatException.class).hasMessageContaining("'big'");
+    }
+
+    @Test
+    void aTarEndingRightAfterTheLastEntrysDataIsAccepted() throws IOException {
+        byte[] tar = new TarLayerBuilder().file("etc/gone", "hi\n").tar();
+        byte[] unpadded = java.util.Arrays.copyOf(tar, 512 + 3); // what umoci 0.4 insert writes
+        assertThat(readAll(blob(MediaType.OCI_LAYER_TAR, unpadded))).extracting(r -> new String(r.data(), StandardCharsets.UTF_8))
+                .containsExactly("hi\n");
+    }
+
+    @Test
     void pathsEscapingTheRootAreRefused() {
         var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("../../etc/shadow");
         e.setSize(1);
@@ -154,6 +175,16 @@ class LayerReaderTest {
                 .hasMessageContaining(b.digest().toString()).hasMessageContaining("../../etc/shadow").hasMessageContaining("climbs above");
         LayerBlob h = blob(MediaType.OCI_LAYER_TAR, new TarLayerBuilder().hardlink("x", "../outside").tar());
         assertThatThrownBy(() -> readAll(h)).isInstanceOf(LayerFormatException.class).hasMessageContaining("'x'");
+    }
+
+    @Test
+    void hugeHeadersAreRefusedNotBuffered() {
+        String huge = "x".repeat(17 << 20);
+        TarLayerBuilder t = new TarLayerBuilder().file("ok", "fine")
+                .file("bomb", new byte[0], 0644, e -> e.addPaxHeader("SCHILY.xattr.user.big", huge));
+        LayerBlob b = blob(MediaType.OCI_LAYER_GZIP, t.gzip());
+        assertThatThrownBy(() -> readAll(b)).isInstanceOf(LayerFormatException.class)
+                .hasMessageContaining(b.digest().toString()).hasMessageContaining("headers exceed 16 MiB");
     }
 
     @Test

@@ -132,9 +132,18 @@ class MaterializerTest {
     }
 
     @Test
-    void mkfsBackendLowerEqualsUmociUnpackViaFsckAndKernel() throws Exception {
-        Integration.requireTool("umoci");
+    void javaLowerEqualsUmociUnpackViaKernelAndFsckForEveryCompression() throws Exception {
+        lowerEqualsUmociUnpack(MaterializeOptions.Backend.JAVA);
+    }
+
+    @Test
+    void mkfsBackendLowerEqualsUmociUnpackViaKernelAndFsck() throws Exception {
         Integration.requireTool("mkfs.erofs");
+        lowerEqualsUmociUnpack(MaterializeOptions.Backend.MKFS_EROFS);
+    }
+
+    private void lowerEqualsUmociUnpack(MaterializeOptions.Backend backend) throws Exception {
+        Integration.requireTool("umoci");
         Integration.requireRoot();
         OciLayoutBuilder layout = new OciLayoutBuilder(tmp.resolve("store"));
         layout.image("oracle", dev.shed.core.flatten.FlattenCasesAccess.kitchenSink(true));
@@ -145,13 +154,77 @@ class MaterializerTest {
 
         Store store = Store.open(layout.dir());
         for (MaterializeOptions.Compression c : MaterializeOptions.Compression.values()) {
-            Lower lower = new Materializer(store, MKFS.withCompression(c), Progress.NONE).materialize(m);
+            Lower lower = new Materializer(store, MaterializeOptions.defaults().withBackend(backend).withCompression(c), Progress.NONE)
+                    .materialize(m);
             ErofsOracle.mounted(lower.path(), tmp.resolve("mnt-" + c),
                     mnt -> assertThat(TreeSnapshotAccess.diff(want, TreeSnapshotAccess.of(mnt))).as("kernel mount, " + c).isEmpty());
             Path extracted = ErofsOracle.fsckExtract(lower.path(), tmp.resolve("fsck-" + c));
             assertThat(TreeSnapshotAccess.diff(TreeSnapshotAccess.asFsckExtracts(want),
-                    TreeSnapshotAccess.asFsckExtracts(TreeSnapshotAccess.of(extracted))))
-                    .as("fsck.erofs --extract, " + c).isEmpty();
+                    TreeSnapshotAccess.asFsckExtracts(TreeSnapshotAccess.of(extracted)))).as("fsck.erofs --extract, " + c).isEmpty();
         }
+    }
+
+    @Test
+    void binaryCapabilityXattrsReachTheMountedLowerExactly() throws Exception {
+        Integration.requireTool("setfattr");
+        Integration.requireRoot();
+        Path src = Files.createDirectories(tmp.resolve("src/usr/bin"));
+        Path ping = Files.writeString(src.resolve("ping"), "ping binary");
+        String cap = "0x0100000200200000000000000000000000000000"; // cap_net_raw+p
+        Processes.check(null, "setfattr", "-n", "security.capability", "-v", cap, ping.toString());
+        Processes.check(null, "setfattr", "-n", "trusted.bin", "-v", "0xff00fe80", ping.toString());
+        Path tar = tmp.resolve("layer.tar");
+        Processes.check(tmp.resolve("src"), "tar", "--xattrs", "--xattrs-include=*", "--format=pax", "-cf", tar.toString(), "usr");
+        OciLayoutBuilder layout = new OciLayoutBuilder(tmp.resolve("store"));
+        Digest m = layout.image("caps", new OciLayoutBuilder.Layer(dev.shed.core.oci.MediaType.OCI_LAYER_TAR, Files.readAllBytes(tar))).digest();
+        Lower lower = new Materializer(Store.open(layout.dir()), MaterializeOptions.defaults(), Progress.NONE).materialize(m);
+        ErofsOracle.mounted(lower.path(), tmp.resolve("mnt"), mnt -> {
+            String got = Processes.check(null, "getfattr", "-h", "-d", "-m", "-", "-e", "hex", mnt.resolve("usr/bin/ping").toString());
+            assertThat(got).contains("security.capability=" + cap).contains("trusted.bin=0xff00fe80");
+        });
+    }
+
+    @Test
+    void aRootEntryGivesTheImageRootItsMetadata() throws Exception {
+        Integration.requireRoot();
+        OciLayoutBuilder layout = new OciLayoutBuilder(tmp.resolve("store"));
+        Digest m = layout.image("rooted",
+                OciLayoutBuilder.Layer.gzip(new TarLayerBuilder().mtime(1_500_000_000L).dir("./", 0711).file("./a", "a")),
+                OciLayoutBuilder.Layer.gzip(new TarLayerBuilder().file("b", "b"))).digest();
+        Lower lower = new Materializer(Store.open(layout.dir()), MaterializeOptions.defaults(), Progress.NONE).materialize(m);
+        ErofsOracle.mounted(lower.path(), tmp.resolve("mnt"), mnt -> {
+            assertThat(Integer.toOctalString((Integer) Files.getAttribute(mnt, "unix:mode") & 07777)).isEqualTo("711");
+            assertThat(Files.getLastModifiedTime(mnt).toMillis()).isEqualTo(1_500_000_000_000L);
+            assertThat(mnt.resolve("a")).exists();
+            assertThat(mnt.resolve("b")).exists();
+        });
+    }
+
+    @Test
+    void javaLowersAreByteIdenticalAcrossStoresAndRuns() throws Exception {
+        byte[] first = null;
+        for (int i = 0; i < 2; i++) {
+            OciLayoutBuilder layout = new OciLayoutBuilder(tmp.resolve("store" + i));
+            Digest m = layout.image("sink", dev.shed.core.flatten.FlattenCasesAccess.kitchenSink(false)).digest();
+            Lower lower = new Materializer(Store.open(layout.dir()), MaterializeOptions.defaults(), Progress.NONE).materialize(m);
+            byte[] bytes = Files.readAllBytes(lower.path());
+            if (first == null) first = bytes;
+            else assertThat(java.util.Arrays.equals(first, bytes)).as("same manifest, same bytes").isTrue();
+        }
+    }
+
+    @Test
+    void bigDirectoryAndMostlyZeroFileMountAsUmociUnpacks() throws Exception {
+        Integration.requireTool("umoci");
+        Integration.requireRoot();
+        OciLayoutBuilder layout = new OciLayoutBuilder(tmp.resolve("store"));
+        Digest m = layout.image("big", dev.shed.core.flatten.FlattenCasesAccess.bigCases()).digest();
+        Path bundle = tmp.resolve("bundle");
+        Processes.check(null, "umoci", "unpack", "--image", layout.dir() + ":big", bundle.toString());
+        Map<String, String> want = TreeSnapshotAccess.of(bundle.resolve("rootfs"));
+        Lower lower = new Materializer(Store.open(layout.dir()), MaterializeOptions.defaults(), Progress.NONE).materialize(m);
+        assertThat(lower.size()).as("zeros compress").isLessThan(64L << 20);
+        ErofsOracle.mounted(lower.path(), tmp.resolve("mnt"),
+                mnt -> assertThat(TreeSnapshotAccess.diff(want, TreeSnapshotAccess.of(mnt))).isEmpty());
     }
 }

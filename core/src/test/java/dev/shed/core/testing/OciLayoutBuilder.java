@@ -63,7 +63,7 @@ public final class OciLayoutBuilder {
         ArrayNode diffIds = rootfs.putArray("diff_ids");
         ArrayNode history = config.putArray("history");
         for (Layer l : layers) {
-            diffIds.add(Digest.of(uncompressed(l)).toString());
+            diffIds.add(diffId(l).toString());
             history.addObject().put("created", "2024-01-02T03:04:05Z").put("created_by", "test layer " + history.size());
         }
         history.addObject().put("created", "2024-01-02T03:04:05Z").put("created_by", "ENV test=1").put("empty_layer", true);
@@ -122,17 +122,26 @@ public final class OciLayoutBuilder {
         }
     }
 
-    private static byte[] uncompressed(Layer l) throws IOException {
+    /** The digest of the uncompressed layer, streamed (layers may expand to hundreds of MiB of zeros). */
+    private static Digest diffId(Layer l) throws IOException {
+        java.security.MessageDigest md = Digest.newSha256();
+        try (InputStream s = uncompressedStream(l)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = s.read(buf)) > 0) md.update(buf, 0, n);
+        }
+        return Digest.fromRaw(md.digest());
+    }
+
+    private static InputStream uncompressedStream(Layer l) throws IOException {
         InputStream in = new ByteArrayInputStream(l.bytes());
         switch (MediaType.layerCompression(l.mediaType())) {
-            case GZIP: in = new GZIPInputStream(in); break;
-            case ZSTD: in = new com.github.luben.zstd.ZstdInputStream(in); break;
-            default: break;
-        }
-        try (InputStream s = in) {
-            return s.readAllBytes();
+            case GZIP: return new GZIPInputStream(in);
+            case ZSTD: return new com.github.luben.zstd.ZstdInputStream(in);
+            default: return in;
         }
     }
+
 
     public static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

@@ -78,6 +78,17 @@ public final class Authenticator {
         }
     }
 
+    /**
+     * Why the registry may still refuse after authenticating (it answered 401 again): no credentials were found,
+     * or the ones used lack access. For the error message.
+     */
+    public synchronized String refusalHint() {
+        if (credentials == null || credentials.isEmpty()) {
+            return "no credentials for " + registry + " (use --username/--password-stdin, or docker login / a credential helper in $DOCKER_CONFIG/config.json)";
+        }
+        return "the credentials of " + credentials.get().username() + " for " + registry + " do not grant " + String.join(" ", scopes);
+    }
+
     private Optional<Credentials> credentials() throws IOException {
         if (credentials == null) credentials = source.lookup(registry);
         return credentials;

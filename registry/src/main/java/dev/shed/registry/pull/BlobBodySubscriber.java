@@ -2,115 +2,111 @@ package dev.shed.registry.pull;
 
 import dev.shed.core.store.BlobWriter;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Flow;
 import java.util.function.LongConsumer;
 
 /**
- * Streams a blob body straight from the HTTP client's buffers into a {@link BlobWriter} (hash + file write per
- * buffer: no InputStream hand-off, no copy into another array, no extra thread). The first {@code skip} bytes are
- * dropped (a server that ignored Range resends what is already on disk). The body completes with the bytes
- * received on the wire.
+ * A blob body handed from the HTTP client to the downloading thread as the client's own buffers: the client's
+ * thread only queues them (a few in flight), and {@link #drainInto} hashes and writes each one into the
+ * {@link BlobWriter} — no InputStream, no copy into another array. Hashing thus runs on one thread per blob, in
+ * parallel across blobs, while the client's single network thread keeps reading sockets.
  *
- * <p>The writer belongs to the caller again once {@link #close()} returns: calls are serialised on this object,
- * so a buffer still being written when the exchange is abandoned (timeout, interrupt) finishes first and later
- * ones are ignored.
+ * <p>Like {@code BodySubscribers.ofInputStream()}, the body (this object) is available as soon as the response
+ * headers are, so the caller sees the status and headers before deciding how to consume it.
  */
-final class BlobBodySubscriber implements HttpResponse.BodySubscriber<Long> {
-    private final BlobWriter writer;
-    private final LongConsumer progress;
-    private final CompletableFuture<Long> body = new CompletableFuture<>();
-    private long skip;
-    private long received;
-    private Flow.Subscription subscription;
-    private IOException failure;
-    private boolean closed;
+final class BlobBodySubscriber implements HttpResponse.BodySubscriber<BlobBodySubscriber> {
+    /** Buffers requested ahead of the consumer: enough to keep the socket busy while one buffer is hashed. */
+    private static final int IN_FLIGHT = 4;
+    private static final Object END = new Object();
 
-    BlobBodySubscriber(BlobWriter writer, long skip, LongConsumer progress) {
-        this.writer = writer;
-        this.skip = skip;
-        this.progress = progress;
-    }
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private volatile Flow.Subscription subscription;
+    private volatile boolean cancelled;
 
-    /** A subscriber that takes nothing and fails the exchange with {@code why} (e.g. a wrong Content-Range). */
-    static BlobBodySubscriber refusing(IOException why) {
-        BlobBodySubscriber s = new BlobBodySubscriber(null, 0, n -> {});
-        s.failure = why;
-        s.closed = true;
-        s.body.completeExceptionally(why);
-        return s;
+    private record Failed(Throwable cause) {}
+
+    @Override
+    public CompletionStage<BlobBodySubscriber> getBody() {
+        return CompletableFuture.completedFuture(this);
     }
 
     @Override
-    public CompletionStage<Long> getBody() {
-        return body;
-    }
-
-    @Override
-    public synchronized void onSubscribe(Flow.Subscription s) {
+    public void onSubscribe(Flow.Subscription s) {
         subscription = s;
-        if (closed) s.cancel();
-        else s.request(1);
+        if (cancelled) s.cancel();
+        else s.request(IN_FLIGHT);
     }
 
     @Override
-    public synchronized void onNext(List<ByteBuffer> buffers) {
-        if (closed || body.isDone()) return;
+    public void onNext(List<ByteBuffer> buffers) {
+        queue.add(buffers);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        queue.add(new Failed(t));
+    }
+
+    @Override
+    public void onComplete() {
+        queue.add(END);
+    }
+
+    /**
+     * Writes the body into {@code writer}, dropping its first {@code skip} bytes (a server that ignored Range sends
+     * what is already on disk again); returns the bytes received on the wire. A transport failure is thrown as an
+     * IOException after what arrived before it has been written (so a retry resumes after it).
+     */
+    @SuppressWarnings("unchecked")
+    long drainInto(BlobWriter writer, long skip, LongConsumer progress) throws IOException {
+        long received = 0;
         try {
-            for (ByteBuffer b : buffers) {
-                int n = b.remaining();
-                received += n;
-                if (skip > 0) {
-                    int drop = (int) Math.min(skip, n);
-                    b.position(b.position() + drop);
-                    skip -= drop;
+            while (true) {
+                Object item;
+                try {
+                    item = queue.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while downloading");
                 }
-                int keep = b.remaining();
-                if (keep > 0) {
-                    writer.write(b);
-                    progress.accept(keep);
+                if (item == END) return received;
+                if (item instanceof Failed f) {
+                    Throwable t = f.cause();
+                    throw t instanceof IOException io ? io : new IOException(t.toString(), t);
                 }
+                for (ByteBuffer b : (List<ByteBuffer>) item) {
+                    int n = b.remaining();
+                    received += n;
+                    if (skip > 0) {
+                        int drop = (int) Math.min(skip, n);
+                        b.position(b.position() + drop);
+                        skip -= drop;
+                    }
+                    int keep = b.remaining();
+                    if (keep > 0) {
+                        writer.write(b);
+                        progress.accept(keep);
+                    }
+                }
+                subscription.request(1);
             }
-            subscription.request(1);
-        } catch (IOException e) {
-            fail(e);
-        } catch (RuntimeException e) {
-            fail(new IOException("writing blob: " + e, e));
+        } finally {
+            cancel();
         }
     }
 
-    private void fail(IOException e) {
-        failure = e;
-        subscription.cancel();
-        body.completeExceptionally(e);
-    }
-
-    @Override
-    public synchronized void onError(Throwable t) {
-        body.completeExceptionally(t);
-    }
-
-    @Override
-    public synchronized void onComplete() {
-        body.complete(received);
-    }
-
-    /** Stops accepting buffers; after this the writer is the caller's alone. */
-    synchronized void close() {
-        closed = true;
-        if (subscription != null && !body.isDone()) subscription.cancel();
-    }
-
-    /** The writer's own failure (verification, disk), which must win over the transport error it caused. */
-    synchronized IOException failure() {
-        return failure;
-    }
-
-    synchronized long received() {
-        return received;
+    /** Abandons the rest of the body (no-op once it has ended); the connection is then not reused. */
+    void cancel() {
+        if (cancelled) return;
+        cancelled = true;
+        Flow.Subscription s = subscription;
+        if (s != null) s.cancel();
     }
 }

@@ -102,35 +102,22 @@ final class BlobDownloader {
     /** One GET from the current offset, streamed into the writer; returns bytes received. */
     private long transferOnce(Descriptor d, BlobWriter w, Progress.Task task) throws IOException {
         long offset = w.offset();
-        BlobBodySubscriber[] sink = new BlobBodySubscriber[1];
-        try {
-            client.blob(d.digest(), offset, info -> {
-                long skip = 0;
-                if (offset > 0) {
-                    if (info.statusCode() == 206) {
-                        long start = contentRangeStart(info.headers());
-                        if (start != offset) {
-                            sink[0] = BlobBodySubscriber.refusing(new IOException(
-                                    "server sent range starting at " + start + ", asked for " + offset));
-                            return sink[0];
-                        }
-                    } else {
-                        skip = offset; // Range ignored: the full body comes again, drop what we already have
-                    }
+        HttpResponse<BlobBodySubscriber> resp = client.blob(d.digest(), offset, info -> new BlobBodySubscriber());
+        BlobBodySubscriber body = resp.body();
+        long skip = 0;
+        if (offset > 0) {
+            if (resp.statusCode() == 206) {
+                long start = contentRangeStart(resp.headers());
+                if (start != offset) {
+                    body.cancel();
+                    throw new IOException("server sent range starting at " + start + ", asked for " + offset);
                 }
-                task.setLabel("Downloading");
-                sink[0] = new BlobBodySubscriber(w, skip, task::advance);
-                return sink[0];
-            });
-        } catch (IOException e) {
-            if (sink[0] != null) {
-                sink[0].close();
-                if (sink[0].failure() != null) throw sink[0].failure();
+            } else {
+                skip = offset; // Range ignored: the full body comes again, drop what we already have
             }
-            throw e;
         }
-        sink[0].close();
-        return sink[0].received();
+        task.setLabel("Downloading");
+        return body.drainInto(w, skip, task::advance);
     }
 
     private static long contentRangeStart(java.net.http.HttpHeaders headers) {

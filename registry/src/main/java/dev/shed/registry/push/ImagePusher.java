@@ -86,10 +86,18 @@ public final class ImagePusher implements AutoCloseable {
         AtomicInteger uploadedCount = new AtomicInteger();
         AtomicInteger mounted = new AtomicInteger();
         AtomicInteger skipped = new AtomicInteger();
+        // one HTTP client per uploading thread (unless the caller supplied the client): see ImagePuller
+        List<HttpClient> extra = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ThreadLocal<RegistryClient> clients = ThreadLocal.withInitial(() -> {
+            if (!ownsClient) return client;
+            HttpClient own = RegistryHttp.newClient();
+            extra.add(own);
+            return client.via(own);
+        });
         List<Parallel.Job<Void>> jobs = new ArrayList<>();
         for (Descriptor d : blobs.values()) {
             jobs.add(() -> {
-                switch (pushBlob(client, d, mountFrom)) {
+                switch (pushBlob(clients.get(), d, mountFrom)) {
                     case EXISTS -> skipped.incrementAndGet();
                     case MOUNTED -> mounted.incrementAndGet();
                     case UPLOADED -> {
@@ -100,7 +108,11 @@ public final class ImagePusher implements AutoCloseable {
                 return null;
             });
         }
-        Parallel.run(jobs, options.concurrency(), "shed-push");
+        try {
+            Parallel.run(jobs, options.concurrency(), "shed-push");
+        } finally {
+            extra.forEach(RegistryHttp::release);
+        }
 
         String tagOrDigest = destination.tag() != null ? destination.tag() : image.target().digest().toString();
         if (image.isIndex()) {

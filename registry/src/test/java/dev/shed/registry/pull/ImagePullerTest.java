@@ -239,4 +239,34 @@ class ImagePullerTest {
         assertThatThrownBy(() -> pusher.push(src, Reference.parse(registry.host() + "/elsewhere/app:1")))
                 .hasMessageContaining("linux/arm64").hasMessageContaining("--platform");
     }
+
+    @Test
+    void allPlatformsIndexAndDockerV2s2RoundTripThroughAnotherRegistryUnchanged() throws Exception {
+        Store store = Store.open(tmp.resolve("store"));
+        String multi = registry.host() + "/multi/app:1";
+        String docker = registry.host() + "/docker/app:1";
+        PullResult index = puller(store).pull(PullRequest.of(multi).withAllPlatforms());
+        PullResult v2s2 = puller(store).pull(PullRequest.of(docker));
+        try (TestRegistry other = TestRegistry.anonymous(tmp.resolve("other"));
+             ImagePusher pusher = new ImagePusher(store, RegistryOptions.defaults(), CredentialSource.ANONYMOUS, Progress.NONE)) {
+            pusher.push(multi, Reference.parse(other.host() + "/multi/app:2"));
+            assertThat(TestImages.rawManifest(other.host() + "/multi/app:2")).isEqualTo(store.blobs().read(index.target().digest()));
+            assertThat(index.manifests()).hasSize(2).allSatisfy(m ->
+                    assertThat(Digest.of(TestImages.rawManifest(other.host() + "/multi/app@" + m))).isEqualTo(m));
+
+            pusher.push(docker, Reference.parse(other.host() + "/docker/app:2"));
+            assertThat(TestImages.rawManifest(other.host() + "/docker/app:2")).isEqualTo(store.blobs().read(v2s2.target().digest()));
+            // pulled back into a fresh store: the registry serves it as Docker v2 schema 2, layers and config unchanged
+            Store back = Store.open(tmp.resolve("back"));
+            PullResult again = puller(back).pull(PullRequest.of(other.host() + "/docker/app:2"));
+            assertThat(again.target().mediaType()).isEqualTo(MediaType.DOCKER_MANIFEST);
+            assertThat(again.target().digest()).isEqualTo(v2s2.target().digest());
+            Manifest m = storedManifest(back, again.target().digest(), MediaType.DOCKER_MANIFEST);
+            assertThat(m.config().mediaType()).isEqualTo(MediaType.DOCKER_CONFIG);
+            assertThat(m.layers()).allSatisfy(l -> {
+                assertThat(l.mediaType()).isEqualTo(MediaType.DOCKER_LAYER_GZIP);
+                assertThat(back.blobs().verify(l.digest())).isTrue();
+            });
+        }
+    }
 }

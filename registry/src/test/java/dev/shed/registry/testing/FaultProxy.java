@@ -82,20 +82,25 @@ public final class FaultProxy implements AutoCloseable {
     private final AtomicLong blobBytes = new AtomicLong();
     private volatile long bytesPerSecond;
 
-    private FaultProxy(String upstreamHostPort) throws IOException {
+    private FaultProxy(String upstreamHostPort, java.net.InetAddress bind) throws IOException {
         upstream = URI.create("http://" + upstreamHostPort);
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        server = HttpServer.create(new InetSocketAddress(bind, 0), 64);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
     }
 
     public static FaultProxy in(TestRegistry registry) throws IOException {
-        return new FaultProxy(registry.host());
+        return new FaultProxy(registry.host(), java.net.InetAddress.getByName("127.0.0.1"));
+    }
+
+    /** A proxy listening on {@code address} (e.g. a non-loopback one, to test insecure-registry settings). */
+    public static FaultProxy on(TestRegistry registry, java.net.InetAddress address) throws IOException {
+        return new FaultProxy(registry.host(), address);
     }
 
     public String host() {
-        return "127.0.0.1:" + server.getAddress().getPort();
+        return server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
     }
 
     public synchronized FaultProxy add(Fault f) {

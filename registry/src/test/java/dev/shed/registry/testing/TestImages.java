@@ -74,6 +74,13 @@ public final class TestImages {
     }
 
     /** The registry's raw manifest bytes for a reference, read by skopeo (an independent client). */
+    /** The manifest bytes as skopeo reads them with {@code user:password}. */
+    public static byte[] rawManifest(String ref, String creds) throws Exception {
+        Processes.Result r = Processes.run(null, List.of("skopeo", "inspect", "--raw", "--tls-verify=false", "--creds", creds, "docker://" + ref));
+        if (r.exitCode() != 0) throw new AssertionError("skopeo inspect " + ref + ": " + r.stderr());
+        return r.stdout().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     public static byte[] rawManifest(String ref) throws Exception {
         Processes.Result r = Processes.run(null, List.of("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref));
         if (r.exitCode() != 0) throw new AssertionError("skopeo inspect " + ref + ": " + r.stderr());

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: `shed erofs build` (our pure-Java EROFS writer) vs `mkfs.erofs` (erofs-utils) on the same directory
 # tree in the same run, back to back, for each compression: lz4hc (level 9 on both sides: mkfs.erofs's default),
-# lz4, and none. Reports the median wall time of N runs, image size, peak RSS (/usr/bin/time -v) and the ratios
+# lz4, and none. Reports the median wall and CPU (user+sys) time of N runs, image size, peak RSS (/usr/bin/time -v) and the ratios
 # ours/mkfs. Every image is checked with `fsck.erofs` (exit 0) so a fast-but-broken writer can't look good, and
 # our runs must give byte-identical images (determinism).
 #
@@ -70,7 +70,8 @@ run() {
   local wall rss
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$out/$name.time")
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$out/$name.time")
-  echo "$wall $rss $(cut -d' ' -f1 /proc/loadavg)" >> "$out/$name.times"
+  cpu=$(awk -F': ' '/User time|System time/ {s+=$2} END {print s}' "$out/$name.time")
+  echo "$wall $rss $(cut -d' ' -f1 /proc/loadavg) $cpu" >> "$out/$name.times"
 }
 
 verify() {
@@ -106,19 +107,20 @@ for z in "${config_list[@]}"; do
     wall=$(cut -d' ' -f1 "$f" | median)
     rss=$(cut -d' ' -f2 "$f" | median)
     load=$(cut -d' ' -f3 "$f" | median)
+    cpu=$(cut -d' ' -f4 "$f" | median)
     size=$(stat -c %s "$out/$side-$z.img")
-    rows+=("$side $z $wall $size $rss $load")
+    rows+=("$side $z $wall $size $rss $load $cpu")
   done
 done
 
 report() {
   echo "corpus: $src ($src_files entries, $((src_bytes / 1000000)) MB apparent), runs: $runs, cores: $(nproc)"
   echo "erofs-utils: $(dpkg-query -W -f '${Version}' erofs-utils 2>/dev/null || echo unknown), load at start: $load0"
-  printf '%-6s %-6s %9s %13s %10s %6s %8s\n' writer comp wall_s image_bytes rss_MB load MB/s
+  printf '%-6s %-6s %9s %8s %13s %10s %6s %8s\n' writer comp wall_s cpu_s image_bytes rss_MB load MB/s
   for r in "${rows[@]}"; do
-    read -r side z wall size rss load <<< "$r"
-    awk -v s="$side" -v z="$z" -v w="$wall" -v b="$size" -v r="$rss" -v l="$load" -v src="$src_bytes" \
-      'BEGIN {printf "%-6s %-6s %9.2f %13d %10.1f %6.2f %8.1f\n", s, z, w, b, r/1024, l, src/1e6/w}'
+    read -r side z wall size rss load cpu <<< "$r"
+    awk -v s="$side" -v z="$z" -v w="$wall" -v b="$size" -v r="$rss" -v l="$load" -v c="$cpu" -v src="$src_bytes" \
+      'BEGIN {printf "%-6s %-6s %9.2f %8.2f %13d %10.1f %6.2f %8.1f\n", s, z, w, c, b, r/1024, l, src/1e6/w}'
   done
   echo "ratios ours/mkfs (all images passed fsck.erofs; ours identical across runs):"
   for z in "${config_list[@]}"; do
@@ -126,7 +128,7 @@ report() {
     o=$(printf '%s\n' "${rows[@]}" | awk -v z="$z" '$1=="ours" && $2==z')
     m=$(printf '%s\n' "${rows[@]}" | awk -v z="$z" '$1=="mkfs" && $2==z')
     awk -v z="$z" -v o="$o" -v m="$m" 'BEGIN {split(o,a," "); split(m,b," ");
-      printf "  %-6s size %.3fx  wall %.2fx  rss %.2fx\n", z, a[4]/b[4], a[3]/b[3], a[5]/b[5]}'
+      printf "  %-6s size %.3fx  wall %.2fx  cpu %.2fx  rss %.2fx\n", z, a[4]/b[4], a[3]/b[3], a[7]/b[7], a[5]/b[5]}'
   done
   case ",$configs," in *,lz4hc,*)
     echo "goal (lz4hc): size <= 1.03x and wall <= 0.50x of mkfs.erofs -zlz4hc" ;;

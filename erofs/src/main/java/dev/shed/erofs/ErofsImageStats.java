@@ -9,7 +9,7 @@ package dev.shed.erofs;
  * @param compressedFiles regular files stored in the compressed layout
  * @param extraLinks      names beyond the first for hardlinked inodes
  * @param fileBytes       total logical size of regular files
- * @param metadataBytes   bytes of the inode and shared-xattr area
+ * @param metadataBytes   bytes of the inode records (inodes, xattrs, inline data, indexes) and shared xattrs
  * @param dataBlocks      4 KiB blocks of file and directory data
  * @param imageBytes      total image size
  * @param uuid            the volume UUID written to the superblock

@@ -86,4 +86,23 @@ class EntryKindsTest {
             t.verifyMounted(m.dir);
         }
     }
+
+    /** The older full lcluster index (8 B per 4 KiB) stays readable; compact (the default) is smaller. */
+    @ParameterizedTest
+    @EnumSource(value = Compression.class, names = {"LZ4", "LZ4HC"})
+    void fullIndexesAreReadAndCompactOnesAreSmaller(Compression compression, @TempDir Path tmp) throws Exception {
+        TreeSpec t = allKinds();
+        Path full = tmp.resolve("full.erofs");
+        Path compact = tmp.resolve("compact.erofs");
+        ErofsImageStats fullStats = t.write(full, ErofsOptions.builder().compression(compression)
+                .buildTime(BUILD_TIME).compactIndexes(false).build());
+        ErofsImageStats compactStats = t.write(compact, ErofsOptions.builder().compression(compression)
+                .buildTime(BUILD_TIME).build());
+        t.verifyExtracted(ErofsReaders.fsckExtract(full, tmp.resolve("out")));
+        try (ErofsReaders.Mount m = ErofsReaders.mount(full, tmp.resolve("mnt"))) {
+            t.verifyMounted(m.dir);
+        }
+        org.assertj.core.api.Assertions.assertThat(compactStats.metadataBytes()).isLessThan(fullStats.metadataBytes());
+        org.assertj.core.api.Assertions.assertThat(compactStats.dataBlocks()).isEqualTo(fullStats.dataBlocks());
+    }
 }

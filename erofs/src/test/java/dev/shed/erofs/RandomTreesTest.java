@@ -78,7 +78,8 @@ class RandomTreesTest {
         for (int i = 0; i < 30; i++) {
             TreeSpec t = randomTree(1000 + i);
             Path img = tmp.resolve("r" + i + ".erofs");
-            t.write(img, ErofsOptions.builder().compression(MODES[i % MODES.length]).buildTime(t.buildTime).build());
+            t.write(img, ErofsOptions.builder().compression(MODES[i % MODES.length]).buildTime(t.buildTime)
+                    .compactIndexes(i % 2 == 0).build());
             try (ErofsReaders.Mount m = ErofsReaders.mount(img, tmp.resolve("mnt"))) {
                 t.verifyMounted(m.dir);
             } catch (AssertionError e) {

@@ -49,6 +49,12 @@ public final class ErofsBuildCommand implements Callable<Integer> {
                     "Bigger clusters compress better but every random read decompresses a whole cluster."})
     int pcluster;
 
+    @Option(names = "--full-indexes",
+            description = {"Write compressed files' lcluster indexes in the full form (8 bytes per 4 KiB) instead of the "
+                    + "compact one (2-4 bytes, the default, as mkfs.erofs).",
+                    "Only needed for Linux older than 5.3; costs ~0.2%% of image size."})
+    boolean fullIndexes;
+
     @Option(names = "--uuid", paramLabel = "HEX",
             description = "Fixed volume UUID (32 hex digits). Default: derived from the content, so equal input gives equal bytes.")
     String uuid;
@@ -72,7 +78,7 @@ public final class ErofsBuildCommand implements Callable<Integer> {
         if (!Files.exists(source)) throw new ShedException(ExitCodes.FAILURE, "no such file or directory: " + source);
         CompressionSpec cs = CompressionSpec.parse(compression);
         ErofsOptions.Builder b = ErofsOptions.builder().compression(cs.compression()).level(cs.level())
-                .pclusterSize(pcluster).buildTime(buildTime);
+                .pclusterSize(pcluster).buildTime(buildTime).compactIndexes(!fullIndexes);
         if (uuid != null) b.uuid(parseUuid(uuid));
         if (threads != null) b.threads(threads);
         ErofsOptions options = b.build();

@@ -31,14 +31,19 @@ public final class CompressionPipeline implements AutoCloseable {
     private final ExecutorService pool;
     private final ThreadLocal<SegmentCompressor> compressors;
     private final DataSpool spool;
-    private final int maxInFlight;
+    /** Compression jobs allowed in flight: enough to keep every worker busy while results drain. */
+    private final int maxJobs;
+    /** Small raw files queued behind jobs; bounded by bytes, not count, so they never starve the workers. */
+    private static final long MAX_RAW_BYTES = 8L << 20;
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+    private int jobs;
+    private long rawBytes;
     private final ArrayDeque<byte[]> freeBuffers = new ArrayDeque<>();
     private ExtentBuilder current;
 
     public CompressionPipeline(DataSpool spool, int threads, int level) {
         this.spool = spool;
-        this.maxInFlight = Math.max(2, threads * 3);
+        this.maxJobs = Math.max(2, threads * 3);
         this.compressors = ThreadLocal.withInitial(() -> new SegmentCompressor(level));
         this.pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "erofs-compress");
@@ -54,9 +59,10 @@ public final class CompressionPipeline implements AutoCloseable {
     }
 
     public void submit(Node node, byte[] buffer, int length, boolean first, boolean last) throws IOException {
-        while (inFlight.size() >= maxInFlight) drainOne();
+        while (jobs >= maxJobs) drainOne();
         Future<CompressedSegment> f = pool.submit(() -> compressors.get().compress(buffer, length));
         inFlight.add(new Pending(f, null, node, buffer, first, last));
+        jobs++;
     }
 
     /**
@@ -64,8 +70,9 @@ public final class CompressionPipeline implements AutoCloseable {
      * queue so it can never land between another file's segments in the spool.
      */
     public void submitRaw(Node node, byte[] data) throws IOException {
-        while (inFlight.size() >= maxInFlight) drainOne();
+        while (rawBytes + data.length > MAX_RAW_BYTES && !inFlight.isEmpty()) drainOne();
         inFlight.add(new Pending(null, data, node, null, true, true));
+        rawBytes += data.length;
     }
 
     /** Waits for every submitted segment and records its data in the spool and its node. */
@@ -77,8 +84,10 @@ public final class CompressionPipeline implements AutoCloseable {
         Pending p = inFlight.poll();
         if (p.raw() != null) {
             p.node().spoolOffset = spool.append(ByteBuffer.wrap(p.raw()));
+            rawBytes -= p.raw().length;
             return;
         }
+        jobs--;
         CompressedSegment seg;
         try {
             seg = p.result().get();

@@ -20,6 +20,7 @@ public final class ErofsFormat {
     public static final int LAYOUT_FLAT_PLAIN = 0;
     public static final int LAYOUT_COMPRESSED_FULL = 1;
     public static final int LAYOUT_FLAT_INLINE = 2;
+    public static final int LAYOUT_COMPRESSED_COMPACT = 3;
 
     public static final int FEATURE_COMPAT_MTIME = 0x2;
     /** EROFS_FEATURE_INCOMPAT_ZERO_PADDING (a.k.a. LZ4_0PADDING, Linux 5.3+). */
@@ -46,6 +47,8 @@ public final class ErofsFormat {
     public static final int LCLUSTER_TYPE_PLAIN = 0, LCLUSTER_TYPE_HEAD = 1, LCLUSTER_TYPE_NONHEAD = 2;
     /** Z_EROFS_FULL_INDEX_ALIGN: map header at ALIGN(end, 8), then 8 bytes header + 8 legacy padding. */
     public static final int MAP_HEADER_AND_PADDING = 16;
+    /** struct z_erofs_map_header; the compact index follows it directly (ebase). */
+    public static final int MAP_HEADER_SIZE = 8;
 
     public static long blocksFor(long bytes) {
         return (bytes + BLOCK_SIZE - 1) >>> BLOCK_BITS;

@@ -25,9 +25,10 @@ import java.util.List;
  *
  * <pre>
  * block 0      : zeros, superblock at 1024 (written last), then inodes from byte 1152 (root nid 36)
- * metadata     : inode records in depth-first path order; meta_blkaddr = 0. Each record is the
+ * metadata     : inode records, packed into blocks best-fit (see MetadataPacker); meta_blkaddr = 0. Each record is the
  *                inode, its xattr ibody, then either its inline tail (FLAT_INLINE) or its
- *                z_erofs_map_header + lcluster indexes (COMPRESSED_FULL). A record that fits a
+ *                z_erofs_map_header + lcluster indexes (COMPRESSED_COMPACT, or COMPRESSED_FULL when
+ *                compact indexes are off). A record that fits a
  *                block never straddles one, as the kernel requires of inline data.
  * shared xattrs: block-aligned (xattr_blkaddr), only when some xattr is shared
  * data         : block-aligned, per inode in the same order: directory blocks, file blocks copied
@@ -59,15 +60,15 @@ public final class ImageBuilder {
         XattrLayout xattrs = new XattrLayout(inodes);
         for (Node n : inodes) planRecord(n, xattrs);
 
-        long pos = FIRST_INODE_OFFSET;
+        MetadataPacker packer = new MetadataPacker(FIRST_INODE_OFFSET);
+        long recordBytes = 0;
         for (int i = 0; i < inodes.size(); i++) {
             Node n = inodes.get(i);
-            pos = placeRecord(pos, n);
-            n.nid = pos >>> ErofsFormat.INODE_SLOT_BITS;
+            n.nid = packer.place(n.recordSize) >>> ErofsFormat.INODE_SLOT_BITS;
             n.ino = i + 1;
-            pos += n.recordSize;
+            recordBytes += n.recordSize;
         }
-        long metaEnd = pos;
+        long metaEnd = packer.end();
         long xattrBlock = xattrs.sharedAreaBytes() == 0 ? 0 : ErofsFormat.blocksFor(metaEnd);
         long dataStart = xattrs.sharedAreaBytes() == 0 ? ErofsFormat.blocksFor(metaEnd)
                 : xattrBlock + ErofsFormat.blocksFor(xattrs.sharedAreaBytes());
@@ -78,7 +79,9 @@ public final class ImageBuilder {
         }
 
         ImageOutput out = new ImageOutput(channel);
-        for (Node n : inodes) {
+        Node[] byNid = inodes.toArray(new Node[0]);
+        Arrays.sort(byNid, (a, b) -> Long.compare(a.nid, b.nid));
+        for (Node n : byNid) {
             out.padTo(n.nid << ErofsFormat.INODE_SLOT_BITS);
             out.write(encodeRecord(n, xattrs));
         }
@@ -99,7 +102,7 @@ public final class ImageBuilder {
                 (int) tree.root().nid, inodes.size(), options.buildTime(), 0, nextBlock, 0, xattrBlock, uuid);
         ByteBuffer sbBytes = sb.encode();
         while (sbBytes.hasRemaining()) channel.write(sbBytes, ErofsFormat.SUPER_OFFSET + sbBytes.position());
-        return stats(metaEnd, xattrs.sharedAreaBytes(), nextBlock - dataStart, nextBlock * BLOCK, uuid);
+        return stats(recordBytes, xattrs.sharedAreaBytes(), nextBlock - dataStart, nextBlock * BLOCK, uuid);
     }
 
     /** Depth-first, name-sorted walk: fixes inode order, resolves hardlinks, counts links. */
@@ -148,9 +151,15 @@ public final class ImageBuilder {
                 options.buildTime(), 0);
         int isize = n.extended ? ErofsFormat.EXTENDED_INODE_SIZE : ErofsFormat.COMPACT_INODE_SIZE;
         int base = isize + n.xattrSize;
-        if (n.extents != null) {
+        if (n.extents != null && options.compactIndexes()) {
+            // Records start on 32-byte slots, so ebase % 32 is known before placement.
+            int ebase = align(base, 8) + ErofsFormat.MAP_HEADER_SIZE;
+            n.dataLayout = ErofsFormat.LAYOUT_COMPRESSED_COMPACT;
+            n.recordSize = ebase + LclusterIndex.compactBytes(n.size, ebase % 32);
+            n.dataBlocks = n.spoolBlockCount;
+        } else if (n.extents != null) {
             n.dataLayout = ErofsFormat.LAYOUT_COMPRESSED_FULL;
-            n.recordSize = align(base, 8) + ErofsFormat.MAP_HEADER_AND_PADDING + LclusterIndex.indexBytes(n.size);
+            n.recordSize = align(base, 8) + ErofsFormat.MAP_HEADER_AND_PADDING + LclusterIndex.fullBytes(n.size);
             n.dataBlocks = n.spoolBlockCount;
         } else if (inlineCandidate > 0 && base + inlineCandidate <= BLOCK) {
             n.dataLayout = ErofsFormat.LAYOUT_FLAT_INLINE;
@@ -162,17 +171,6 @@ public final class ImageBuilder {
             n.recordSize = base;
             n.dataBlocks = ErofsFormat.blocksFor(n.size);
         }
-    }
-
-    /** 32-byte slot alignment; records that fit a block must not cross one (inline data rule). */
-    private static long placeRecord(long pos, Node n) {
-        long p = align(pos, 1L << ErofsFormat.INODE_SLOT_BITS);
-        long room = BLOCK - (p % BLOCK);
-        int isize = n.extended ? ErofsFormat.EXTENDED_INODE_SIZE : ErofsFormat.COMPACT_INODE_SIZE;
-        long mustFit = n.recordSize <= BLOCK ? n.recordSize : isize + n.xattrSize;
-        if (mustFit > room && mustFit <= BLOCK) p += room;
-        else if (isize > room) p += room;
-        return p;
     }
 
     private ByteBuffer encodeRecord(Node n, XattrLayout xattrs) throws IOException {
@@ -196,7 +194,13 @@ public final class ImageBuilder {
         } else if (n.dataLayout == ErofsFormat.LAYOUT_COMPRESSED_FULL) {
             // map header (all zero: LZ4, 4 KiB lclusters, no advise bits) and legacy padding
             b.position(align(b.position(), 8) + ErofsFormat.MAP_HEADER_AND_PADDING);
-            LclusterIndex.write(b, n.size, n.extents, n.firstBlock);
+            LclusterIndex.writeFull(b, n.size, n.extents, n.firstBlock);
+        } else if (n.dataLayout == ErofsFormat.LAYOUT_COMPRESSED_COMPACT) {
+            // map header: h_reserved1 (4), h_advise (2) = COMPACTED_2B, algorithm 0 = LZ4, clusterbits 0 = 4 KiB
+            int header = align(b.position(), 8);
+            b.putShort(header + 4, (short) LclusterIndex.ADVISE_COMPACTED_2B);
+            b.position(header + ErofsFormat.MAP_HEADER_SIZE);
+            LclusterIndex.writeCompact(b, n.size, n.extents, n.firstBlock);
         }
         return b.clear();
     }
@@ -246,7 +250,7 @@ public final class ImageBuilder {
         }
     }
 
-    private ErofsImageStats stats(long metaEnd, int sharedXattrBytes, long dataBlocks, long imageBytes, byte[] uuid) {
+    private ErofsImageStats stats(long recordBytes, int sharedXattrBytes, long dataBlocks, long imageBytes, byte[] uuid) {
         long dirs = 0, files = 0, compressed = 0, fileBytes = 0;
         for (Node n : inodes) {
             if (n.isDirectory()) dirs++;
@@ -257,7 +261,7 @@ public final class ImageBuilder {
             }
         }
         return new ErofsImageStats(inodes.size(), dirs, files, compressed, extraLinks, fileBytes,
-                metaEnd - FIRST_INODE_OFFSET + sharedXattrBytes, dataBlocks, imageBytes, formatUuid(uuid));
+                recordBytes + sharedXattrBytes, dataBlocks, imageBytes, formatUuid(uuid));
     }
 
     private static byte[] uuidFrom(byte[] digest) {

@@ -7,7 +7,8 @@ import static dev.shed.erofs.lz4.Lz4Format.MIN_MATCH;
 
 /**
  * Levels 1..12: every position is inserted into hash chains over the 64 KiB window; each search walks up to
- * {@code depth} candidates, and a found match is only taken after checking whether starting one byte later
+ * {@code depth} candidates, and a found match is only taken after checking (with a shallower search below
+ * level 10) whether starting one byte later
  * gives a longer one (lazy matching). Not an optimal parser: levels 10..12 only search deeper.
  */
 final class HcParser {
@@ -18,6 +19,7 @@ final class HcParser {
     /** chain[p & 0xFFFF] = distance from p to the previous position with the same hash; 0 = none. */
     private final char[] chain = new char[WINDOW_MASK + 1];
     private final int depth;
+    private final int lazyDepth;
     private final int niceLength;
 
     private byte[] src;
@@ -30,6 +32,10 @@ final class HcParser {
 
     HcParser(int level) {
         this.depth = DEPTH[level];
+        // The lazy check at ip+1 only has to beat a match already found; a shallow search finds almost all
+        // such improvements (level 9 on rootfs binaries: 1.4x faster for +0.5% blocks). Levels 10..12 keep the
+        // full depth for the last bit of ratio.
+        this.lazyDepth = level >= 10 ? depth : Math.max(4, depth / 16);
         // Long matches are cheap to encode either way; stop searching once one is "long enough".
         this.niceLength = level >= 10 ? 1 << 12 : level == 9 ? 256 : 128;
     }
@@ -52,7 +58,7 @@ final class HcParser {
         int ip = start + 1;
         int searchLimit = Math.min(mfLimit, out.literalHorizon());
         while (ip <= searchLimit) {
-            int len = longestMatch(ip, matchLimit, MIN_MATCH - 1);
+            int len = longestMatch(ip, matchLimit, MIN_MATCH - 1, depth);
             if (len < MIN_MATCH) {
                 ip++;
                 continue;
@@ -61,7 +67,7 @@ final class HcParser {
             // Lazy evaluation: while the next position has a strictly longer match, emit a literal instead.
             // (Also trying two positions ahead measured slightly worse on text, and slower.)
             while (ip + 1 <= searchLimit) {
-                int next = longestMatch(ip + 1, matchLimit, len);
+                int next = longestMatch(ip + 1, matchLimit, len, lazyDepth);
                 if (next <= len) {
                     break;
                 }
@@ -107,7 +113,7 @@ final class HcParser {
      * Only matches longer than {@code minLen} are reported; the result is that length (else {@code minLen})
      * and {@link #matchPos}.
      */
-    private int longestMatch(int ip, int limit, int minLen) {
+    private int longestMatch(int ip, int limit, int minLen, int depth) {
         insertUpTo(ip);
         final byte[] s = src;
         int best = minLen;

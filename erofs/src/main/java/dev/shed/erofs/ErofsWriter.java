@@ -32,6 +32,13 @@ import java.util.zip.CRC32C;
  * writes no image and throws {@link IllegalStateException}. Not thread-safe: call from one thread.
  */
 public final class ErofsWriter implements Closeable {
+    /**
+     * Identifies the bytes this writer produces for a given input and options. Bump it with every change to the
+     * output (layout, indexes, packing), so caches keyed on it (shed's lowers) rebuild instead of serving old bytes.
+     * 2: compact lcluster indexes and best-fit metadata packing.
+     */
+    public static final int OUTPUT_VERSION = 2;
+
     private static final int COPY_BUFFER = 256 * 1024;
 
     private final Path output;

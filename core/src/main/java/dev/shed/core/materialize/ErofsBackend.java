@@ -8,7 +8,7 @@ import java.util.List;
 
 /** A way to write the merged layers of one manifest as an EROFS image at a (temporary) path. */
 interface ErofsBackend {
-    /** Identifies the writer and its output format, part of the cache key (e.g. "shed-erofs/1", "mkfs.erofs 1.5"). */
+    /** Identifies the writer and its output format, part of the cache key (e.g. "shed-erofs/2.1", "mkfs.erofs 1.5"). */
     String writer() throws IOException;
 
     /**

@@ -20,8 +20,10 @@ import java.util.List;
  * directories no layer describes) from the image config, so the same manifest gives the same bytes on every host.
  */
 final class JavaErofsBuilder implements ErofsBackend {
-    /** Bumped whenever the bytes written for the same input change (writer or merge output). */
-    static final String WRITER_FORMAT = "shed-erofs/1";
+    /** Bumped whenever the merge's output for the same layers changes. */
+    private static final int MERGE_VERSION = 1;
+    /** Part of each lower's cache key: a lower written by another writer or merge version is rebuilt. */
+    static final String WRITER_FORMAT = "shed-erofs/" + dev.shed.erofs.ErofsWriter.OUTPUT_VERSION + "." + MERGE_VERSION;
 
     @Override
     public String writer() {

@@ -1,10 +1,10 @@
 package dev.shed.cli.image;
 
-import dev.shed.cli.ExitCodes;
+import dev.shed.core.image.ImageNotFoundException;
+import dev.shed.cli.EachName;
 import dev.shed.cli.GlobalOptions;
 import dev.shed.core.image.ArchiveImporter;
 import dev.shed.core.store.Store;
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -25,27 +25,10 @@ public final class ImageRmCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Store store = GlobalOptions.openStore();
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        int exit = ExitCodes.OK;
-        for (String n : names) {
-            String name;
-            try {
-                name = ArchiveImporter.normaliseTag(n);
-            } catch (IllegalArgumentException e) {
-                err.println("shed: error: " + e.getMessage());
-                exit = Math.max(exit, ExitCodes.USAGE);
-                continue;
-            }
-            if (store.names().remove(name)) {
-                out.println("Untagged: " + name);
-            } else {
-                err.println("shed: error: no such image: " + name);
-                exit = ExitCodes.NOT_FOUND;
-            }
-        }
-        out.flush();
-        err.flush();
-        return exit;
+        return EachName.apply(names, spec, n -> {
+            String name = ArchiveImporter.normaliseTag(n);
+            if (!store.names().remove(name)) throw new ImageNotFoundException("no such image: " + name);
+            return "Untagged: " + name;
+        });
     }
 }

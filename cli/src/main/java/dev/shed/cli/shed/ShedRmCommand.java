@@ -1,7 +1,7 @@
 package dev.shed.cli.shed;
 
+import dev.shed.cli.EachName;
 import dev.shed.core.lifecycle.Lifecycle;
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -26,12 +26,9 @@ public final class ShedRmCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Lifecycle lc = Lifecycles.open();
-        PrintWriter out = spec.commandLine().getOut();
-        for (String n : names) {
+        return EachName.apply(names, spec, n -> {
             lc.sheds().remove(n, force);
-            out.println(n);
-            out.flush();
-        }
-        return 0;
+            return n;
+        });
     }
 }

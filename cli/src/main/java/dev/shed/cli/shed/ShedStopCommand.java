@@ -1,7 +1,7 @@
 package dev.shed.cli.shed;
 
+import dev.shed.cli.EachName;
 import dev.shed.core.lifecycle.Lifecycle;
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -21,12 +21,9 @@ public final class ShedStopCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Lifecycle lc = Lifecycles.open();
-        PrintWriter out = spec.commandLine().getOut();
-        for (String n : names) {
+        return EachName.apply(names, spec, n -> {
             lc.sheds().stop(n);
-            out.println(n);
-            out.flush();
-        }
-        return 0;
+            return n;
+        });
     }
 }

@@ -1,5 +1,6 @@
 package dev.shed.cli.shed;
 
+import dev.shed.cli.EachName;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shed.cli.output.FormatOption;
@@ -95,13 +96,10 @@ public final class SnapshotCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             Lifecycle lc = Lifecycles.open();
-            PrintWriter out = spec.commandLine().getOut();
-            for (String n : names) {
+            return EachName.apply(names, spec, n -> {
                 lc.sheds().removeSnapshot(n);
-                out.println(n);
-                out.flush();
-            }
-            return 0;
+                return n;
+            });
         }
     }
 }

@@ -39,7 +39,7 @@ class SegmentCompressorBenchTest {
             }
         }
         SegmentCompressor c = new SegmentCompressor(level);
-        for (int run = 0; run < 3; run++) {
+        for (int run = 0, runs = Integer.getInteger("shed.bench.runs", 3); run < runs; run++) {
             long t0 = System.nanoTime();
             long c0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             long blocks = 0;

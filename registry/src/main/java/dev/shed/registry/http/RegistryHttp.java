@@ -57,7 +57,7 @@ public final class RegistryHttp {
      * a 300 MB pull. Body subscribers here never block for long (a page-cache write), so nothing starves.
      */
     public static HttpClient newClient() {
-        if (System.getProperty("jdk.httpclient.bufsize") == null) System.setProperty("jdk.httpclient.bufsize", Integer.toString(256 * 1024));
+        raiseReadBuffer();
         return HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(30))
@@ -67,12 +67,17 @@ public final class RegistryHttp {
                 .build();
     }
 
+    private static void raiseReadBuffer() {
+        if (System.getProperty("jdk.httpclient.bufsize") == null) System.setProperty("jdk.httpclient.bufsize", Integer.toString(256 * 1024));
+    }
+
     /**
      * {@link #newClient()} on a new thread: at start-up the client's set-up (~50–80 ms of class initialisation and
      * its selector thread) then overlaps the caller's own work, e.g. opening the store and reading the config.
      * Whoever holds the future owns the client: {@link #release(Future)} it when done.
      */
     public static Future<HttpClient> newClientAsync() {
+        raiseReadBuffer(); // before any thread can touch the client's classes (the size is read once, at their set-up)
         FutureTask<HttpClient> task = new FutureTask<>(RegistryHttp::newClient);
         Thread t = new Thread(task, "shed-http-client-setup");
         t.setDaemon(true);

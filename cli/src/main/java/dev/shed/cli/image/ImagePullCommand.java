@@ -13,13 +13,7 @@ import dev.shed.registry.pull.ImagePuller;
 import dev.shed.core.image.ImageLimits;
 import dev.shed.registry.pull.PullRequest;
 import dev.shed.registry.pull.PullResult;
-import dev.shed.registry.RegistryOptions;
-import dev.shed.registry.auth.CredentialSource;
-import dev.shed.registry.http.RegistryHttp;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.http.HttpClient;
-import java.util.concurrent.Future;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -65,23 +59,11 @@ public final class ImagePullCommand implements Callable<Integer> {
         if (platform != null && allPlatforms) throw new IllegalArgumentException("--platform and --all-platforms exclude each other");
         PullRequest request = new PullRequest(Reference.parse(name), platform == null ? null : Platform.parse(platform), allPlatforms,
                 ImageLimits.of(maxLayers));
-        // the HTTP client is set up on another thread while this one opens the store and reads the config
-        Future<HttpClient> http = RegistryHttp.newClientAsync();
-        Store store;
-        RegistryOptions options;
-        CredentialSource credentials;
-        try {
-            store = GlobalOptions.openStore();
-            options = registry.options(new ConfigFile(store).load());
-            credentials = registry.credentials();
-        } catch (IOException | RuntimeException e) {
-            RegistryHttp.release(http);
-            throw e;
-        }
+        Store store = GlobalOptions.openStore();
         PrintWriter out = spec.commandLine().getOut();
         PullResult result;
         try (ProgressDisplay progress = ProgressDisplay.forTerminal(out, quiet);
-             ImagePuller puller = new ImagePuller(store, options, credentials, progress, http)) {
+             ImagePuller puller = new ImagePuller(store, registry.options(new ConfigFile(store).load()), registry.credentials(), progress)) {
             result = puller.pull(request);
         } catch (RegistryResponseException e) {
             throw new ShedException(ExitCodes.FAILURE, "pull " + name + ": " + e.getMessage());

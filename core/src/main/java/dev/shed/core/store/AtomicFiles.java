@@ -8,30 +8,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.UUID;
 
 /** Crash-safe file replacement: write a temp file beside the target, fsync it, rename, fsync the directory. */
 public final class AtomicFiles {
     private AtomicFiles() {}
 
-    private static final AtomicLong COUNTER = new AtomicLong();
-
-    /**
-     * A name part no other writer uses at the same time: the clock (nanoseconds), a per-process counter and 64
-     * random bits. Not UUID.randomUUID(): its SecureRandom costs ~50 ms on first use, on the start-up path of
-     * every command that writes a name (e.g. a pull); nor the pid (ProcessHandle's set-up costs ~40 ms). These
-     * names need uniqueness, not unpredictability, and the files are created with CREATE_NEW anyway.
-     */
-    public static String uniqueId() {
-        return Long.toHexString(System.nanoTime()) + "-" + COUNTER.incrementAndGet() + "-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong());
-    }
-
     public static void write(Path target, byte[] content) throws IOException {
         Path dir = target.getParent();
         Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + target.getFileName() + "." + uniqueId() + ".tmp");
+        Path tmp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer buf = ByteBuffer.wrap(content);

@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -81,7 +82,7 @@ public final class ContentStore {
     /** Starts writing a blob whose digest is not known in advance (e.g. a layer being generated). */
     public BlobWriter writerForNewContent() throws IOException {
         Files.createDirectories(layout.ingestDir());
-        String id = AtomicFiles.uniqueId();
+        String id = UUID.randomUUID().toString();
         FileLocks.Held lock = locks.exclusive("ingest-" + id);
         try {
             return new BlobWriter(this, layout.ingestDir().resolve(id + ".new"), null, -1, lock, false);

@@ -16,9 +16,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
 import java.util.function.Supplier;
 
 /**
@@ -57,7 +54,7 @@ public final class RegistryHttp {
      * a 300 MB pull. Body subscribers here never block for long (a page-cache write), so nothing starves.
      */
     public static HttpClient newClient() {
-        raiseReadBuffer();
+        if (System.getProperty("jdk.httpclient.bufsize") == null) System.setProperty("jdk.httpclient.bufsize", Integer.toString(256 * 1024));
         return HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(30))
@@ -65,48 +62,6 @@ public final class RegistryHttp {
                 .sslParameters(new javax.net.ssl.SSLParameters())
                 .executor(Runnable::run) // see above
                 .build();
-    }
-
-    private static void raiseReadBuffer() {
-        if (System.getProperty("jdk.httpclient.bufsize") == null) System.setProperty("jdk.httpclient.bufsize", Integer.toString(256 * 1024));
-    }
-
-    /**
-     * {@link #newClient()} on a new thread: at start-up the client's set-up (~50–80 ms of class initialisation and
-     * its selector thread) then overlaps the caller's own work, e.g. opening the store and reading the config.
-     * Whoever holds the future owns the client: {@link #release(Future)} it when done.
-     */
-    public static Future<HttpClient> newClientAsync() {
-        raiseReadBuffer(); // before any thread can touch the client's classes (the size is read once, at their set-up)
-        FutureTask<HttpClient> task = new FutureTask<>(RegistryHttp::newClient);
-        Thread t = new Thread(task, "shed-http-client-setup");
-        t.setDaemon(true);
-        t.start();
-        return task;
-    }
-
-    /** The client {@code pending} builds, waiting for it; a failure to build it is rethrown as is. */
-    public static HttpClient await(Future<HttpClient> pending) throws IOException {
-        try {
-            return pending.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while setting up the HTTP client");
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException r) throw r;
-            if (c instanceof Error err) throw err;
-            throw new IOException("setting up the HTTP client: " + c, c);
-        }
-    }
-
-    /** {@link #release(HttpClient)} for a client being built by {@link #newClientAsync()} (waits for it). */
-    public static void release(Future<HttpClient> pending) {
-        try {
-            release(await(pending));
-        } catch (IOException | RuntimeException e) {
-            // no client was made, so none to release
-        }
     }
 
     /**

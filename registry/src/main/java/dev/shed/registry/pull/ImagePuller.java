@@ -24,8 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
 
 /**
  * Pulls an image into the store. Order matters for crash safety and concurrent prune: the whole pull holds the
@@ -37,29 +35,19 @@ public final class ImagePuller implements AutoCloseable {
     private final RegistryOptions options;
     private final CredentialSource credentials;
     private final Progress progress;
-    private final Future<HttpClient> http;
+    private final HttpClient http;
     private final boolean ownsClient;
 
     public ImagePuller(Store store, RegistryOptions options, CredentialSource credentials, Progress progress) {
-        this(store, options, credentials, progress, CompletableFuture.completedFuture(RegistryHttp.newClient()), true);
+        this(store, options, credentials, progress, RegistryHttp.newClient(), true);
     }
 
-    /** Uses the caller's client, which stays the caller's (and is shared by all downloads). */
     public ImagePuller(Store store, RegistryOptions options, CredentialSource credentials, Progress progress, HttpClient http) {
-        this(store, options, credentials, progress, CompletableFuture.completedFuture(http), false);
+        this(store, options, credentials, progress, http, false);
     }
 
-    /**
-     * Takes over a client being built by {@link RegistryHttp#newClientAsync()} (started early so its set-up
-     * overlaps the caller's); it is released by {@link #close()}, like one this class makes itself.
-     */
-    public ImagePuller(Store store, RegistryOptions options, CredentialSource credentials, Progress progress,
-                       Future<HttpClient> pendingClient) {
-        this(store, options, credentials, progress, pendingClient, true);
-    }
-
-    private ImagePuller(Store store, RegistryOptions options, CredentialSource credentials, Progress progress,
-                        Future<HttpClient> http, boolean ownsClient) {
+    private ImagePuller(Store store, RegistryOptions options, CredentialSource credentials, Progress progress, HttpClient http,
+                        boolean ownsClient) {
         this.ownsClient = ownsClient;
         this.store = store;
         this.options = options;
@@ -70,8 +58,7 @@ public final class ImagePuller implements AutoCloseable {
 
     public PullResult pull(PullRequest request) throws IOException {
         Reference ref = request.reference();
-        RegistryClient client = RegistryClient.open(ref, List.of(RegistryClient.pullScope(ref)), options, credentials,
-                RegistryHttp.await(http));
+        RegistryClient client = RegistryClient.open(ref, List.of(RegistryClient.pullScope(ref)), options, credentials, http);
         try (FileLocks.Held session = store.writeSession()) {
             if (ref.tag() != null) progress.message(ref.tag() + ": Pulling from " + ref.name());
             else progress.message("Pulling " + ref);

@@ -54,6 +54,7 @@ class PlainHttpServerTest {
                     .hasMessageContaining("plain HTTP, not TLS")
                     .hasMessageContaining("registries.insecure");
         }
-        assertThat(connections.get()).isEqualTo(1);
+        // shed's retry policy would make 6 attempts; the JDK client itself may repeat an idempotent GET once
+        assertThat(connections.get()).isBetween(1, 2);
     }
 }

@@ -8,8 +8,25 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 
-/** Turns any exception into one clear line on stderr and an exit code; stack traces only with --debug. */
-final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+/**
+ * Turns any exception into one clear line on stderr and an exit code; stack traces only with --debug. Usage errors
+ * (picocli's parameter exceptions) get the line plus a pointer to the command's --help, exit code {@link ExitCodes#USAGE}.
+ */
+final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, CommandLine.IExitCodeExceptionMapper,
+        CommandLine.IParameterExceptionHandler {
+
+    @Override
+    public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+        CommandLine c = ex.getCommandLine();
+        c.getErr().println("shed: error: " + ex.getMessage());
+        c.getErr().println("See '" + c.getCommandSpec().qualifiedName() + " --help'.");
+        return ExitCodes.USAGE;
+    }
+
+    @Override
+    public int getExitCode(Throwable t) {
+        return exitCode(t);
+    }
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {

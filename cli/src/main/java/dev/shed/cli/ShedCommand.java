@@ -42,16 +42,16 @@ public final class ShedCommand implements Runnable {
         return configure(new CommandLine(new ShedCommand()));
     }
 
-    /** Error handling and exit codes for a shed command line (the full tree or one leaf, see FastDispatch). */
+    /**
+     * Error handling and exit codes for a shed command line (the full tree or one leaf, see FastDispatch). One
+     * handler object, no lambdas: a lambda implementing picocli's (Java 5 class file) handler interfaces makes the
+     * launcher's CDS dump link those interfaces, which excludes them and ErrorHandler from the archive.
+     */
     static CommandLine configure(CommandLine cl) {
-        cl.setExecutionExceptionHandler(new ErrorHandler());
-        cl.setExitCodeExceptionMapper(ErrorHandler::exitCode);
-        cl.setParameterExceptionHandler((ex, args) -> {
-            CommandLine c = ex.getCommandLine();
-            c.getErr().println("shed: error: " + ex.getMessage());
-            c.getErr().println("See '" + c.getCommandSpec().qualifiedName() + " --help'.");
-            return ExitCodes.USAGE;
-        });
+        ErrorHandler handler = new ErrorHandler();
+        cl.setExecutionExceptionHandler(handler);
+        cl.setExitCodeExceptionMapper(handler);
+        cl.setParameterExceptionHandler(handler);
         return cl;
     }
 }

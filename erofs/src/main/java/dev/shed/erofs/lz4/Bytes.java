@@ -8,8 +8,13 @@ import java.nio.ByteOrder;
 final class Bytes {
     private Bytes() {}
 
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    static short readShort(byte[] b, int off) {
+        return (short) SHORT.get(b, off);
+    }
 
     static int readInt(byte[] b, int off) {
         return (int) INT.get(b, off);

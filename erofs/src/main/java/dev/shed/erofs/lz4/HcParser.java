@@ -39,6 +39,9 @@ final class HcParser {
     /** Results of the last successful {@link #widerMatch}: where the match starts and where its source is. */
     private int foundStart;
     private int foundRef;
+    /** Results of {@link #scanLiterals}. */
+    private int scanCand;
+    private int scanAttempts;
     /** Scratch results of {@link #matchLength}. */
     private int candStart;
     private int candRef;
@@ -65,12 +68,13 @@ final class HcParser {
 
         int ip = start + 1;
         nextSequence:
-        while (ip <= Math.min(mfLimit, out.literalHorizon())) {
-            int ml = firstMatch(ip);
-            if (ml < MIN_MATCH) {
-                ip++;
-                continue;
+        while (true) {
+            int limit = Math.min(mfLimit, out.literalHorizon());
+            ip = scanLiterals(ip, limit);
+            if (ip > limit) {
+                return;
             }
+            int ml = widerMatch(ip, ip, MIN_MATCH - 1, scanCand, scanAttempts);
             int ref = foundRef;
             // The first match as first found, restored if a second one overlaps it from further back.
             int start0 = ip;
@@ -225,41 +229,50 @@ final class HcParser {
     }
 
     /**
-     * {@link #widerMatch} for a match starting exactly at p, specialised because it runs at every literal
-     * position: most chains there hold no 4-byte match at all, so the loop only compares heads.
+     * Moves forward from {@code ip} to the first position whose chain holds a candidate with the same first four
+     * bytes (within the depth), inserting every position passed. Returns it, with that candidate in
+     * {@link #scanCand} and the depth left in {@link #scanAttempts}; or {@code limit + 1} if there is none.
+     * Literal runs are where most positions are searched and fail, so this loop keeps everything in locals.
      */
-    private int firstMatch(int p) {
-        insertUpTo(p);
+    private int scanLiterals(int ip, int limit) {
+        assert nextToInsert <= ip : "position " + ip + " would be inserted twice";
+        insertUpTo(ip);
         final byte[] s = src;
-        final char[] next = chain;
         final int[] t = heads.slots;
-        final int head = Bytes.readInt(s, p);
-        // Insert p itself right away, keeping its predecessor as the first candidate: saves hashing p twice.
-        final int h = hash(head);
-        final int stored = t[h];
-        t[h] = p + heads.bias;
-        nextToInsert = p + 1;
-        int cand = stored - heads.bias;
-        next[p & WINDOW_MASK] = chainLink(p - cand);
-        if (stored < heads.validFrom) {
-            return 0;
+        final int bias = heads.bias;
+        final int validFrom = heads.validFrom;
+        final char[] next = chain;
+        final int first = start;
+        for (; ip <= limit; ip++) {
+            final int head = Bytes.readInt(s, ip);
+            final int h = hash(head);
+            final int stored = t[h];
+            t[h] = ip + bias;
+            int cand = stored - bias;
+            next[ip & WINDOW_MASK] = chainLink(ip - cand);
+            if (stored < validFrom) {
+                continue;
+            }
+            final int lowest = Math.max(first, ip - MAX_OFFSET);
+            for (int attempts = depth; cand >= lowest; ) {
+                if (Bytes.readInt(s, cand) == head) {
+                    nextToInsert = ip + 1;
+                    scanCand = cand;
+                    scanAttempts = attempts;
+                    return ip;
+                }
+                if (--attempts == 0) {
+                    break;
+                }
+                int delta = next[cand & WINDOW_MASK];
+                if (delta == 0) {
+                    break;
+                }
+                cand -= delta;
+            }
         }
-        final int lowest = Math.max(start, p - MAX_OFFSET);
-        int attempts = depth;
-        while (cand >= lowest) {
-            if (Bytes.readInt(s, cand) == head) {
-                return widerMatch(p, p, MIN_MATCH - 1, cand, attempts);
-            }
-            if (--attempts == 0) {
-                break;
-            }
-            int delta = next[cand & WINDOW_MASK];
-            if (delta == 0) {
-                break;
-            }
-            cand -= delta;
-        }
-        return 0;
+        nextToInsert = Math.max(nextToInsert, ip);
+        return ip;
     }
 
     /**

@@ -25,6 +25,25 @@ final class Bytes {
     }
 
     /**
+     * How many bytes before {@code a} equal the bytes before {@code p} (b[a-1] == b[p-1], ...), up to
+     * {@code max}; the caller guarantees a - max &ge; 0 and p - max &ge; 0.
+     */
+    static int commonLengthBackward(byte[] b, int a, int p, int max) {
+        int n = 0;
+        while (n + 8 <= max) {
+            long diff = readLong(b, a - n - 8) ^ readLong(b, p - n - 8);
+            if (diff != 0) {
+                return n + (Long.numberOfLeadingZeros(diff) >>> 3);
+            }
+            n += 8;
+        }
+        while (n < max && b[a - n - 1] == b[p - n - 1]) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
      * Length of the common prefix of b[a...] and b[p...], where the bytes at p may not go past {@code limit}
      * (a &lt; p, so a never overtakes the limit either).
      */

@@ -329,10 +329,7 @@ final class HcParser {
     /** Length of the match of p with cand, extended backwards down to lowLimit; sets candStart/candRef. */
     private int matchLength(int p, int cand, int lowLimit) {
         final byte[] s = src;
-        int back = 0;
-        while (p - back > lowLimit && cand - back > start && s[p - back - 1] == s[cand - back - 1]) {
-            back++;
-        }
+        int back = Bytes.commonLengthBackward(s, cand, p, Math.min(p - lowLimit, cand - start));
         candStart = p - back;
         candRef = cand - back;
         return back + MIN_MATCH + Bytes.commonLength(s, cand + MIN_MATCH, p + MIN_MATCH, matchLimit);

@@ -74,7 +74,7 @@ final class HcParser {
             if (ip > limit) {
                 return;
             }
-            int ml = widerMatch(ip, ip, MIN_MATCH - 1, scanCand, scanAttempts);
+            int ml = widerMatch(ip, ip, MIN_MATCH - 1, -1, scanCand, scanAttempts);
             int ref = foundRef;
             // The first match as first found, restored if a second one overlaps it from further back.
             int start0 = ip;
@@ -85,7 +85,7 @@ final class HcParser {
                 int start2 = ip;
                 int ref2 = ref;
                 if (ip + ml <= mfLimit) {
-                    ml2 = widerMatch(ip + ml - 2, ip, ml);
+                    ml2 = widerMatch(ip + ml - 2, ip, ml, ref);
                     start2 = foundStart;
                     ref2 = foundRef;
                 }
@@ -124,7 +124,7 @@ final class HcParser {
                     int start3 = start2;
                     int ref3 = ref2;
                     if (start2 + ml2 <= mfLimit) {
-                        ml3 = widerMatch(start2 + ml2 - 3, start2, ml2);
+                        ml3 = widerMatch(start2 + ml2 - 3, start2, ml2, ref2);
                         start3 = foundStart;
                         ref3 = foundRef;
                     }
@@ -280,7 +280,7 @@ final class HcParser {
      * {@code lowLimit}. Only a match longer than {@code longest} counts; returns its length (else
      * {@code longest}) and sets {@link #foundStart}/{@link #foundRef}.
      */
-    private int widerMatch(int p, int lowLimit, int longest) {
+    private int widerMatch(int p, int lowLimit, int longest, int lowRef) {
         insertUpTo(p);
         final byte[] s = src;
         if (longest >= matchLimit - lowLimit) {
@@ -290,11 +290,15 @@ final class HcParser {
         if (stored < heads.validFrom) {
             return longest;
         }
-        return widerMatch(p, lowLimit, longest, stored - heads.bias, depth);
+        return widerMatch(p, lowLimit, longest, lowRef, stored - heads.bias, depth);
     }
 
-    /** The chain walk of {@link #widerMatch}, from candidate {@code cand} with {@code attempts} left. */
-    private int widerMatch(int p, int lowLimit, int longest, int cand, int attempts) {
+    /**
+     * The chain walk of {@link #widerMatch}, from candidate {@code cand} with {@code attempts} left. The match
+     * already known at lowLimit (source {@code lowRef}, length {@code longest}; -1 if none) reappears in the chain
+     * as the candidate continuing it; it can only tie, so it is skipped without comparing.
+     */
+    private int widerMatch(int p, int lowLimit, int longest, int lowRef, int cand, int attempts) {
         final byte[] s = src;
         final char[] next = chain;
         final int lowest = Math.max(start, p - MAX_OFFSET);
@@ -303,8 +307,10 @@ final class HcParser {
         // (read at cand + probe; clamped at 0 near the array start, where it is only a heuristic anyway).
         int probe = longest - 1 - (p - lowLimit);
         short tail = Bytes.readShort(s, lowLimit + longest - 1);
+        final int known = lowRef < 0 ? -1 : lowRef + (p - lowLimit);
         for (int n = attempts; n > 0 && cand >= lowest; n--) {
-            if (Bytes.readShort(s, Math.max(cand + probe, 0)) == tail && Bytes.readInt(s, cand) == head) {
+            if (cand != known && Bytes.readShort(s, Math.max(cand + probe, 0)) == tail
+                    && Bytes.readInt(s, cand) == head) {
                 int len = matchLength(p, cand, lowLimit);
                 if (len > longest) {
                     longest = len;

@@ -7,5 +7,11 @@ public enum Compression {
     /** LZ4, fast compressor (level 0). */
     LZ4,
     /** LZ4 high-compression search (levels 1..12). Same on-disk format as LZ4. */
-    LZ4HC
+    LZ4HC;
+
+    /**
+     * The LZ4HC level used when none is given. Levels mean what they mean in liblz4 (search depth 2^(level-1)
+     * for 1..9, same parsing scheme), so mkfs.erofs -zlz4hc,N and ours are comparable level for level.
+     */
+    public static final int LZ4HC_DEFAULT_LEVEL = 6;
 }

@@ -51,7 +51,7 @@ public record ErofsOptions(Compression compression, int level, int pclusterSize,
 
     public static final class Builder {
         private Compression compression = Compression.NONE;
-        private int level = 9;
+        private int level = Compression.LZ4HC_DEFAULT_LEVEL;
         private int pclusterSize = 4096;
         private byte[] uuid;
         private long buildTime;

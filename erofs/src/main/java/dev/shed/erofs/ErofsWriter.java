@@ -37,7 +37,7 @@ public final class ErofsWriter implements Closeable {
      * output (layout, indexes, packing), so caches keyed on it (shed's lowers) rebuild instead of serving old bytes.
      * 2: compact lcluster indexes and best-fit metadata packing. 3: shallower LZ4HC lazy check (4 candidates at level 9).
      */
-    public static final int OUTPUT_VERSION = 3;
+    public static final int OUTPUT_VERSION = 4;
 
     private static final int COPY_BUFFER = 256 * 1024;
 

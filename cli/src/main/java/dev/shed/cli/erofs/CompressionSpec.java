@@ -4,8 +4,6 @@ import dev.shed.erofs.Compression;
 
 /** {@code none}, {@code lz4} or {@code lz4hc[,LEVEL]}, as mkfs.erofs spells its -z argument. */
 record CompressionSpec(Compression compression, int level) {
-    static final int DEFAULT_HC_LEVEL = 9;
-
     static CompressionSpec parse(String s) {
         String[] parts = s.trim().toLowerCase(java.util.Locale.ROOT).split(",", -1);
         Compression c;
@@ -15,7 +13,7 @@ record CompressionSpec(Compression compression, int level) {
             case "lz4hc": c = Compression.LZ4HC; break;
             default: throw new IllegalArgumentException("invalid --compression '" + s + "': expected none, lz4 or lz4hc[,LEVEL]");
         }
-        if (parts.length == 1) return new CompressionSpec(c, DEFAULT_HC_LEVEL);
+        if (parts.length == 1) return new CompressionSpec(c, Compression.LZ4HC_DEFAULT_LEVEL);
         if (parts.length > 2 || c != Compression.LZ4HC) {
             throw new IllegalArgumentException("invalid --compression '" + s + "': only lz4hc takes a level (lz4hc,1..12)");
         }

@@ -37,7 +37,8 @@ public final class ErofsBuildCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = {"-z", "--compression"}, paramLabel = "ALG", defaultValue = "lz4hc",
-            description = {"none, lz4 or lz4hc[,LEVEL] (default: ${DEFAULT-VALUE}, level 9).",
+            description = {"none, lz4 or lz4hc[,LEVEL] (default: ${DEFAULT-VALUE}, level " + dev.shed.erofs.Compression.LZ4HC_DEFAULT_LEVEL
+                            + "; levels 1-12 mean what they mean to liblz4 and mkfs.erofs -zlz4hc,LEVEL).",
                     "none: fastest to build, largest, no decompression cost on read.",
                     "lz4: fast build, ~0.45-0.5x of the data for text-like content.",
                     "lz4hc: slower build (level 12 slowest), ~10-25%% smaller than lz4; reads decompress as fast as lz4."})

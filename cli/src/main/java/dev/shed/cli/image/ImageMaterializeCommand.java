@@ -43,7 +43,8 @@ public final class ImageMaterializeCommand implements Callable<Integer> {
     String compression;
 
     @Option(names = "--level", paramLabel = "N",
-            description = "lz4hc level 1-12 (default 9): higher is smaller and slower to build; reads are unaffected.")
+            description = "lz4hc level 1-12 (default " + dev.shed.erofs.Compression.LZ4HC_DEFAULT_LEVEL
+                    + "): higher is smaller and slower to build; reads are unaffected.")
     Integer level;
 
     @Option(names = "--backend", paramLabel = "java|mkfs.erofs",

@@ -35,7 +35,8 @@ final class JavaErofsBuilder implements ErofsBackend {
                       byte[] uuid, long buildTime) throws IOException {
         ErofsOptions erofs = ErofsOptions.builder()
                 .compression(compression(options.compression()))
-                .level(options.compression() == MaterializeOptions.Compression.LZ4HC ? options.effectiveLevel() : 9)
+                .level(options.compression() == MaterializeOptions.Compression.LZ4HC ? options.effectiveLevel()
+                        : Compression.LZ4HC_DEFAULT_LEVEL)
                 .pclusterSize(options.pclusterSize())
                 .uuid(uuid)
                 .buildTime(buildTime)

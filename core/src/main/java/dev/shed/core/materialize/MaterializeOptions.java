@@ -49,7 +49,6 @@ public record MaterializeOptions(Compression compression, int level, int pcluste
     }
 
     public static final int DEFAULT_LEVEL = -1;
-    public static final int LZ4HC_DEFAULT_LEVEL = 9;
 
     public MaterializeOptions {
         if (compression == null) compression = Compression.LZ4HC;
@@ -66,7 +65,7 @@ public record MaterializeOptions(Compression compression, int level, int pcluste
         }
     }
 
-    /** lz4hc (level 9), 4 KiB pclusters, the Java writer. */
+    /** lz4hc at its default level, 4 KiB pclusters, the Java writer. */
     public static MaterializeOptions defaults() {
         return new MaterializeOptions(Compression.LZ4HC, DEFAULT_LEVEL, 4096, Backend.JAVA);
     }
@@ -74,7 +73,7 @@ public record MaterializeOptions(Compression compression, int level, int pcluste
     /** The level actually used (defaults resolved), so "-1" and "9" are the same cache key. */
     public int effectiveLevel() {
         if (compression != Compression.LZ4HC) return 0;
-        return level == DEFAULT_LEVEL ? LZ4HC_DEFAULT_LEVEL : level;
+        return level == DEFAULT_LEVEL ? dev.shed.erofs.Compression.LZ4HC_DEFAULT_LEVEL : level;
     }
 
     public MaterializeOptions withCompression(Compression c) {

@@ -8,8 +8,13 @@ import java.nio.ByteOrder;
 final class Bytes {
     private Bytes() {}
 
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    static short readShort(byte[] b, int off) {
+        return (short) SHORT.get(b, off);
+    }
 
     static int readInt(byte[] b, int off) {
         return (int) INT.get(b, off);
@@ -17,6 +22,25 @@ final class Bytes {
 
     static long readLong(byte[] b, int off) {
         return (long) LONG.get(b, off);
+    }
+
+    /**
+     * How many bytes before {@code a} equal the bytes before {@code p} (b[a-1] == b[p-1], ...), up to
+     * {@code max}; the caller guarantees a - max &ge; 0 and p - max &ge; 0.
+     */
+    static int commonLengthBackward(byte[] b, int a, int p, int max) {
+        int n = 0;
+        while (n + 8 <= max) {
+            long diff = readLong(b, a - n - 8) ^ readLong(b, p - n - 8);
+            if (diff != 0) {
+                return n + (Long.numberOfLeadingZeros(diff) >>> 3);
+            }
+            n += 8;
+        }
+        while (n < max && b[a - n - 1] == b[p - n - 1]) {
+            n++;
+        }
+        return n;
     }
 
     /**

@@ -19,22 +19,20 @@ final class Lz4Format {
         return value < RUN_MASK ? 0 : (value - RUN_MASK) / 255 + 1;
     }
 
-    /** Largest literal run whose encoding (token + extra length bytes + literals) fits in {@code room} bytes; -1 if not even a token fits. */
+    /**
+     * Largest literal run whose encoding (token + extra length bytes + literals) fits in {@code room} bytes; -1 if
+     * not even a token fits. Closed form, as the compressor asks after every sequence: a run of 15 + m literals
+     * costs 16 + m + m/255 bytes, and m + m/255 = 256k + r for m = 255k + r.
+     */
     static int maxLiteralsFitting(int room) {
         if (room <= 0) {
             return -1;
         }
         int budget = room - 1; // after the token
-        if (budget < RUN_MASK) {
-            return budget;
+        if (budget <= RUN_MASK) {
+            return Math.min(budget, RUN_MASK - 1);
         }
-        int n = budget - extraLengthBytes(budget);
-        while (n + 1 + extraLengthBytes(n + 1) <= budget) {
-            n++;
-        }
-        while (n + extraLengthBytes(n) > budget) {
-            n--;
-        }
-        return n;
+        int b = budget - RUN_MASK - 1; // for m beyond the first 15, with at least one extra length byte
+        return RUN_MASK + 255 * (b >>> 8) + Math.min(b & 0xFF, 254);
     }
 }

@@ -52,7 +52,7 @@ class MaterializerTest {
         assertThat(lz4hc.isCurrent(m)).isTrue();
         LowerRecord rec = LowerRecord.parse(Files.readAllBytes(store.layout().erofsLowerRecord(m)));
         assertThat(rec.compression()).isEqualTo("lz4hc");
-        assertThat(rec.level()).isEqualTo(9);
+        assertThat(rec.level()).isEqualTo(dev.shed.erofs.Compression.LZ4HC_DEFAULT_LEVEL);
         assertThat(rec.backend()).isEqualTo("mkfs.erofs");
         assertThat(rec.writer()).startsWith("mkfs.erofs ");
 

@@ -109,10 +109,7 @@ final class HcParser {
                 }
                 while (true) { // first and second match known; a third decides how to cut them
                     if (start2 - ip < OPTIMAL_ML) {
-                        int newMl = Math.min(ml, OPTIMAL_ML);
-                        if (ip + newMl > start2 + ml2 - MIN_MATCH) {
-                            newMl = start2 - ip + ml2 - MIN_MATCH;
-                        }
+                        int newMl = Math.min(Math.min(ml, OPTIMAL_ML), start2 - ip + ml2 - MIN_MATCH);
                         int correction = Math.min(newMl - (start2 - ip), mfLimit - start2);
                         if (correction > 0) {
                             start2 += correction;
@@ -170,10 +167,7 @@ final class HcParser {
                     // Three ascending matches: write the first, shortened to where the second starts.
                     if (start2 < ip + ml) {
                         if (start2 - ip < OPTIMAL_ML) {
-                            ml = Math.min(ml, OPTIMAL_ML);
-                            if (ip + ml > start2 + ml2 - MIN_MATCH) {
-                                ml = start2 - ip + ml2 - MIN_MATCH;
-                            }
+                            ml = Math.min(Math.min(ml, OPTIMAL_ML), start2 - ip + ml2 - MIN_MATCH);
                             int correction = Math.min(ml - (start2 - ip), mfLimit - start2);
                             if (correction > 0) {
                                 start2 += correction;

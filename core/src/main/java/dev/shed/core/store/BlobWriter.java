@@ -10,14 +10,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * One blob being written into the ingest area. Bytes are hashed as they stream in; {@link #commit} verifies
  * digest and size, fsyncs and renames the file into blobs/sha256/ so readers never see a partial blob.
  * A writer for a known digest may start at a non-zero offset (the bytes already on disk from an interrupted
  * attempt are re-hashed first) so downloads can resume with HTTP Range.
+ *
+ * <p>Large blobs are flushed to disk behind the writer ({@link #FLUSH_BEHIND_BYTES}): without it the kernel
+ * holds a few hundred MB of a pull dirty in memory and the fsync at commit writes them all while the pull waits.
  */
 public final class BlobWriter implements AutoCloseable {
+    /** Unflushed bytes after which a background fdatasync starts (one at a time per blob). */
+    static final long FLUSH_BEHIND_BYTES = 16L << 20;
+    private static final ExecutorService FLUSHER = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "blob-flush");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final ContentStore store;
     private final Path file;
     private final Digest expected;
@@ -28,6 +43,8 @@ public final class BlobWriter implements AutoCloseable {
     private long written;
     private boolean done;
     private Digest verified;
+    private long unflushed;
+    private Future<?> flushing;
 
     BlobWriter(ContentStore store, Path file, Digest expected, long expectedSize, FileLocks.Held lock, boolean resume)
             throws IOException {
@@ -85,6 +102,27 @@ public final class BlobWriter implements AutoCloseable {
         sha.update(src.duplicate());
         while (src.hasRemaining()) channel.write(src);
         written += len;
+        unflushed += len;
+        if (unflushed >= FLUSH_BEHIND_BYTES && (flushing == null || flushing.isDone())) {
+            unflushed = 0;
+            flushing = FLUSHER.submit(() -> {
+                channel.force(false);
+                return null;
+            });
+        }
+    }
+
+    /** Waits for a background flush; its failure only matters through the final fsync, which repeats it. */
+    private void awaitFlush() throws IOException {
+        if (flushing == null) return;
+        try {
+            flushing.get();
+        } catch (ExecutionException ignored) {
+            // the fsync in verify() reports a real I/O error
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while flushing " + what());
+        }
     }
 
     /** Copies the whole stream in. */
@@ -124,6 +162,7 @@ public final class BlobWriter implements AutoCloseable {
             if (expected != null && !expected.equals(actual)) {
                 throw new BlobMismatchException(what() + ": content has digest " + actual + " (" + written + " bytes)");
             }
+            awaitFlush();
             channel.force(true);
             channel.close();
             verified = actual;

@@ -121,6 +121,27 @@ class ContentStoreTest {
     }
 
     @Test
+    void blobsLargerThanTheFlushStepAreWrittenWhileFlushingAndResumeIntact() throws Exception {
+        Store store = Store.open(root);
+        byte[] data = new byte[(int) (BlobWriter.FLUSH_BEHIND_BYTES * 2 + 12345)];
+        new java.util.Random(7).nextBytes(data);
+        Digest d = Digest.of(data);
+        int cut = (int) BlobWriter.FLUSH_BEHIND_BYTES + 999;
+        try (BlobWriter w = store.blobs().writer(d, data.length, false)) {
+            for (int off = 0; off < cut; off += 1 << 16) w.write(data, off, Math.min(1 << 16, cut - off));
+        } // closed while a background flush may still run: the partial file must stay exact
+        try (BlobWriter w = store.blobs().writer(d, data.length, true)) {
+            assertThat(w.offset()).isEqualTo(cut);
+            for (int off = cut; off < data.length; off += 1 << 16) {
+                w.write(data, off, Math.min(1 << 16, data.length - off));
+            }
+            assertThat(w.commit()).isEqualTo(d);
+        }
+        assertThat(store.blobs().read(d)).isEqualTo(data);
+        assertThat(filesIn(store.layout().ingestDir())).isZero();
+    }
+
+    @Test
     void staleIngestFilesAreOldAndUnlocked() throws Exception {
         Store store = Store.open(root);
         Files.createDirectories(store.layout().ingestDir());

@@ -117,12 +117,12 @@ final class SequenceWriter {
         return new Lz4DestSizeCompressor.Result(anchor + lit - srcStart, op - dstStart);
     }
 
+    /** Extra length bytes: as many 255s as fit, then the remainder (a fill, not a loop the JIT must guard). */
     private static int writeLength(byte[] d, int op, int rest) {
-        while (rest >= 255) {
-            d[op++] = (byte) 255;
-            rest -= 255;
-        }
-        d[op++] = (byte) rest;
+        int full = rest / 255;
+        java.util.Arrays.fill(d, op, op + full, (byte) 255);
+        op += full;
+        d[op++] = (byte) (rest - full * 255);
         return op;
     }
 }

@@ -329,7 +329,9 @@ final class HcParser {
     /** Length of the match of p with cand, extended backwards down to lowLimit; sets candStart/candRef. */
     private int matchLength(int p, int cand, int lowLimit) {
         final byte[] s = src;
-        int back = Bytes.commonLengthBackward(s, cand, p, Math.min(p - lowLimit, cand - start));
+        int maxBack = Math.min(p - lowLimit, cand - start);
+        // Most candidates differ in the byte just before: settle those without the word-wise compare.
+        int back = maxBack > 0 && s[p - 1] == s[cand - 1] ? Bytes.commonLengthBackward(s, cand, p, maxBack) : 0;
         candStart = p - back;
         candRef = cand - back;
         return back + MIN_MATCH + Bytes.commonLength(s, cand + MIN_MATCH, p + MIN_MATCH, matchLimit);

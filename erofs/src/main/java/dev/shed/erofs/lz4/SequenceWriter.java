@@ -117,12 +117,18 @@ final class SequenceWriter {
         return new Lz4DestSizeCompressor.Result(anchor + lit - srcStart, op - dstStart);
     }
 
-    /** Extra length bytes: as many 255s as fit, then the remainder (a fill, not a loop the JIT must guard). */
+    /**
+     * Extra length bytes: as many 255s as fit, then the remainder. Nearly always just the remainder; long runs
+     * use a fill rather than a loop (a byte loop here made the JIT deoptimize the inlined parser).
+     */
     private static int writeLength(byte[] d, int op, int rest) {
-        int full = rest / 255;
-        java.util.Arrays.fill(d, op, op + full, (byte) 255);
-        op += full;
-        d[op++] = (byte) (rest - full * 255);
+        if (rest >= 255) {
+            int full = rest / 255;
+            java.util.Arrays.fill(d, op, op + full, (byte) 255);
+            op += full;
+            rest -= full * 255;
+        }
+        d[op++] = (byte) rest;
         return op;
     }
 }

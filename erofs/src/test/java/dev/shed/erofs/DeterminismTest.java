@@ -30,16 +30,55 @@ class DeterminismTest {
         ErofsOptions opts = ErofsOptions.builder().compression(compression).buildTime(t.buildTime).threads(2).build();
         Path first = tmp.resolve("a.erofs");
         ErofsImageStats stats = t.write(first, opts);
-        byte[] expected = Files.readAllBytes(first);
         Random r = new Random(7);
         for (int i = 0; i < 2; i++) {
             Path other = tmp.resolve("b" + i + ".erofs");
             ErofsImageStats s = t.writeShuffled(other, ErofsOptions.builder().compression(compression)
                     .buildTime(t.buildTime).threads(1 + i % 2).build(), r);
-            assertThat(Files.readAllBytes(other)).as("image from shuffled order %d", i).isEqualTo(expected);
+            assertSameBytes(other, first);
             assertThat(s).isEqualTo(stats);
         }
         assertThat(stats.uuid()).isNotEqualTo("00000000-0000-0000-0000-000000000000");
+    }
+
+    /** In image order the data goes straight into the image; any other order goes through the spool. */
+    @ParameterizedTest
+    @EnumSource(Compression.class)
+    void dataWrittenInPlaceGivesTheSameImageAsSpooledData(Compression compression, @TempDir Path tmp) throws Exception {
+        TreeSpec t = uniquePaths();
+        ErofsOptions opts = ErofsOptions.builder().compression(compression).buildTime(t.buildTime).threads(2).build();
+        Path inPlace = tmp.resolve("sorted.erofs");
+        Path spooled = tmp.resolve("shuffled.erofs");
+        ErofsImageStats a = t.writeInImageOrder(inPlace, opts);
+        ErofsImageStats b = t.writeShuffled(spooled, opts, new Random(11));
+        assertSameBytes(inPlace, spooled);
+        assertThat(a).isEqualTo(b);
+        ErofsReaders.fsckExtract(inPlace, tmp.resolve("out"));
+    }
+
+    /** A file replaced after its data went into place leaves no trace: the image is that of the final entries. */
+    @ParameterizedTest
+    @EnumSource(Compression.class)
+    void fileReplacedAfterItsDataWasInPlace(Compression compression, @TempDir Path tmp) throws Exception {
+        ErofsOptions opts = ErofsOptions.builder().compression(compression).buildTime(5).threads(2).build();
+        Content oldA = Content.of(300_000, 1, Content.Kind.TEXT);
+        Content newA = Content.of(9_000, 2, Content.Kind.TEXT);
+        Content b = Content.of(200_000, 3, Content.Kind.RANDOM);
+        TreeSpec replaced = new TreeSpec(5);
+        replaced.file(ErofsEntry.builder("a", EntryType.FILE).size(300_000).build(), oldA);
+        replaced.file(ErofsEntry.builder("b", EntryType.FILE).size(200_000).build(), b);
+        replaced.file(ErofsEntry.builder("a", EntryType.FILE).size(9_000).build(), newA);
+        TreeSpec direct = new TreeSpec(5);
+        direct.file(ErofsEntry.builder("a", EntryType.FILE).size(9_000).build(), newA);
+        direct.file(ErofsEntry.builder("b", EntryType.FILE).size(200_000).build(), b);
+        Path x = tmp.resolve("replaced.erofs");
+        Path y = tmp.resolve("direct.erofs");
+        replaced.write(x, opts);
+        direct.write(y, opts);
+        assertSameBytes(x, y);
+        try (ErofsReaders.Mount m = ErofsReaders.mount(x, tmp.resolve("mnt"))) {
+            replaced.verifyMounted(m.dir);
+        }
     }
 
     @ParameterizedTest
@@ -52,5 +91,13 @@ class DeterminismTest {
         byte[] bytes = Files.readAllBytes(img);
         assertThat(java.util.Arrays.copyOfRange(bytes, 1024 + 48, 1024 + 64)).isEqualTo(uuid);
         assertThat(s.uuid()).isEqualTo("01020304-0506-0708-090a-0b0c0d0e0f10");
+    }
+
+    /** Compares two images by the first differing offset (printing megabytes of bytes helps no one). */
+    static void assertSameBytes(Path actual, Path expected) throws java.io.IOException {
+        byte[] a = Files.readAllBytes(actual);
+        byte[] e = Files.readAllBytes(expected);
+        assertThat(java.util.Arrays.mismatch(a, e)).as("first byte where %s (%d B) differs from %s (%d B)",
+                actual.getFileName(), a.length, expected.getFileName(), e.length).isEqualTo(-1);
     }
 }

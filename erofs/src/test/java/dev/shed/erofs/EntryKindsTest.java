@@ -58,6 +58,10 @@ class EntryKindsTest {
                     .xattr("security.selinux", "system_u:object_r:bin_t:s0".getBytes())
                     .xattr("user.own", ("v" + i).getBytes()).build(), Content.of(i * 3000, 40 + i, Content.Kind.TEXT));
         }
+        // tails at the inline limit: inlined without xattrs, a block of their own with a large ibody
+        t.file(ErofsEntry.builder("x/tail-inline", FILE).size(4096 + 4032).build(), Content.of(4096 + 4032, 8, Content.Kind.RANDOM));
+        t.file(ErofsEntry.builder("x/tail-block", FILE).size(4033).xattr("user.pad", "p".repeat(200).getBytes()).build(),
+                Content.of(4033, 9, Content.Kind.RANDOM));
         t.add(ErofsEntry.builder("x/dirx", DIRECTORY).xattr("user.d", "dv".getBytes()).xattr("trusted.t", new byte[]{0, 1, 2}).build());
         t.add(ErofsEntry.builder("x/symx", SYMLINK).linkTarget("cap").xattr("trusted.s", "sv".getBytes()).build());
         // implicit parents (never added) and a replaced entry

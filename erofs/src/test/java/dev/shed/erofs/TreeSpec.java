@@ -53,7 +53,25 @@ final class TreeSpec {
         return write(image, options, copy);
     }
 
-    private static ErofsImageStats write(Path image, ErofsOptions options, List<Item> order) throws IOException {
+    /** Writes the items in image order (depth-first, names sorted by bytes), as a sorted directory walk would. */
+    ErofsImageStats writeInImageOrder(Path image, ErofsOptions options) throws IOException {
+        List<Item> copy = new ArrayList<>(items);
+        copy.sort((a, b) -> comparePaths(a.entry().path(), b.entry().path()));
+        return write(image, options, copy);
+    }
+
+    private static int comparePaths(String a, String b) {
+        String[] pa = a.isEmpty() ? new String[0] : a.split("/");
+        String[] pb = b.isEmpty() ? new String[0] : b.split("/");
+        for (int i = 0; i < Math.min(pa.length, pb.length); i++) {
+            int c = java.util.Arrays.compareUnsigned(pa[i].getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    pb[i].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (c != 0) return c;
+        }
+        return Integer.compare(pa.length, pb.length);
+    }
+
+    static ErofsImageStats write(Path image, ErofsOptions options, List<Item> order) throws IOException {
         ErofsWriter w = ErofsWriter.create(image, options);
         try (w) {
             for (Item it : order) {

@@ -9,11 +9,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Append-only temporary file next to the output that holds file data in arrival order. At close the
- * image writer copies each inode's bytes from here into the image in canonical (path) order, which
- * is what makes the image independent of the order entries were added. Deleted on close.
+ * Append-only temporary file next to the output for file data that cannot go straight into the image: inline
+ * tails (they end up in inode records), and the data of files that arrived out of image order. At close the
+ * image writer copies each file's bytes from here into place in image order, which is what makes the image
+ * independent of the order entries were added. Deleted on close.
  */
-public final class DataSpool implements Closeable {
+public final class DataSpool implements DataTarget, Closeable {
     private final Path path;
     private final FileChannel channel;
     private long size;
@@ -29,10 +30,26 @@ public final class DataSpool implements Closeable {
         return new DataSpool(Files.createTempFile(dir, "." + output.getFileName() + ".", ".spool"));
     }
 
-    /** Appends all remaining bytes of {@code data}; returns the offset they start at. */
-    public long append(ByteBuffer data) throws IOException {
-        long at = size;
+    @Override
+    public long begin() {
+        return size;
+    }
+
+    @Override
+    public void append(ByteBuffer data) throws IOException {
         while (data.hasRemaining()) size += channel.write(data, size);
+    }
+
+    /** Appends {@code length} bytes of {@code from} starting at {@code offset}; returns where they start here. */
+    public long appendFrom(FileChannel from, long offset, long length) throws IOException {
+        long at = size;
+        long done = 0;
+        while (done < length) {
+            long n = from.transferTo(offset + done, length - done, channel.position(size));
+            if (n <= 0) throw new IOException("copy into spool stalled at " + (offset + done));
+            done += n;
+            size += n;
+        }
         return at;
     }
 

@@ -4,7 +4,6 @@ import dev.shed.erofs.EntryType;
 import dev.shed.erofs.format.DirectoryBlocks;
 import dev.shed.erofs.format.ErofsFormat;
 import dev.shed.erofs.tree.Node;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,10 +37,6 @@ final class DirectoryListing {
 
     static DirectoryBlocks.Dirent dirent(Item item) {
         return new DirectoryBlocks.Dirent(item.name, item.inode.nid, fileType(item.inode.type));
-    }
-
-    static byte[] nameBytes(Node n) {
-        return n.name.getBytes(StandardCharsets.UTF_8);
     }
 
     static int fileType(EntryType t) {

@@ -4,6 +4,7 @@ import dev.shed.erofs.EntryType;
 import dev.shed.erofs.ErofsImageStats;
 import dev.shed.erofs.ErofsOptions;
 import dev.shed.erofs.data.DataSpool;
+import dev.shed.erofs.data.FrontRegion;
 import dev.shed.erofs.format.DirectoryBlocks;
 import dev.shed.erofs.format.ErofsFormat;
 import dev.shed.erofs.format.InodeHeader;
@@ -21,18 +22,20 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Lays out and writes the image once every entry is known. The image is written front to back:
+ * Lays out and finishes the image once every entry is known:
  *
  * <pre>
- * block 0      : zeros, superblock at 1024 (written last), then inodes from byte 1152 (root nid 36)
- * metadata     : inode records, packed into blocks best-fit (see MetadataPacker); meta_blkaddr = 0. Each record is the
- *                inode, its xattr ibody, then either its inline tail (FLAT_INLINE) or its
- *                z_erofs_map_header + lcluster indexes (COMPRESSED_COMPACT, or COMPRESSED_FULL when
- *                compact indexes are off). A record that fits a
+ * block 0      : superblock at 1024 (written last), otherwise zero
+ * front        : regular-file data from block 1, each file block-aligned, in image order (depth-first, names
+ *                sorted): compressed pclusters, or a flat file's blocks (its last partial block zero-padded unless
+ *                inlined). Usually already in place (see FrontRegion); else copied from the spool here.
+ * metadata     : meta_blkaddr = the block after the front. Inode records, packed into blocks best-fit (see
+ *                MetadataPacker) from slot 1, so no inode gets nid 0. Each record is the inode, its xattr ibody,
+ *                then either its inline data (FLAT_INLINE) or its z_erofs_map_header + lcluster indexes
+ *                (COMPRESSED_COMPACT, or COMPRESSED_FULL when compact indexes are off). A record that fits a
  *                block never straddles one, as the kernel requires of inline data.
  * shared xattrs: block-aligned (xattr_blkaddr), only when some xattr is shared
- * data         : block-aligned, per inode in the same order: directory blocks, file blocks copied
- *                from the spool (compressed pclusters or plain blocks), non-inline tails padded.
+ * late data    : block-aligned, in image order: directory blocks and symlink targets that are not inline.
  * </pre>
  *
  * Because everything is placed by sorted path, never by arrival order, the same entries give the
@@ -40,27 +43,41 @@ import java.util.List;
  */
 public final class ImageBuilder {
     private static final int BLOCK = ErofsFormat.BLOCK_SIZE;
-    private static final long FIRST_INODE_OFFSET = ErofsFormat.SUPER_OFFSET + ErofsFormat.SUPER_SIZE;
+    /** Slot 0 of the metadata area stays empty: some readers take nid 0 to mean "no inode". */
+    private static final long FIRST_RECORD_OFFSET = 1 << ErofsFormat.INODE_SLOT_BITS;
 
     private final FileTree tree;
     private final ErofsOptions options;
+    private final FrontRegion front;
     private final DataSpool spool;
     private final List<Node> inodes = new ArrayList<>();
     private long extraLinks;
 
-    public ImageBuilder(FileTree tree, ErofsOptions options, DataSpool spool) {
+    public ImageBuilder(FileTree tree, ErofsOptions options, FrontRegion front, DataSpool spool) {
         this.tree = tree;
         this.options = options;
+        this.front = front;
         this.spool = spool;
     }
 
     public ErofsImageStats writeTo(FileChannel channel) throws IOException {
         collect(tree.root());
         for (Node n : inodes) n.children = null;   // lookups are done; frees the maps during layout
+
+        List<Node> files = inodes.stream().filter(n -> n.type == EntryType.FILE && n.frontBlocks > 0).toList();
+        long next = FrontRegion.FIRST_BLOCK;
+        boolean inPlace = front.inOrder();
+        for (Node n : files) {
+            n.firstBlock = next;
+            inPlace &= n.dataInImage && n.dataOffset == next * BLOCK;
+            next += n.frontBlocks;
+        }
+        long metaBlock = next;
+        if (!inPlace) moveFrontToSpool();
+
         XattrLayout xattrs = new XattrLayout(inodes);
         for (Node n : inodes) planRecord(n, xattrs);
-
-        MetadataPacker packer = new MetadataPacker(FIRST_INODE_OFFSET);
+        MetadataPacker packer = new MetadataPacker(FIRST_RECORD_OFFSET);
         long recordBytes = 0;
         for (int i = 0; i < inodes.size(); i++) {
             Node n = inodes.get(i);
@@ -68,48 +85,77 @@ public final class ImageBuilder {
             n.ino = i + 1;
             recordBytes += n.recordSize;
         }
-        long metaEnd = packer.end();
-        long xattrBlock = xattrs.sharedAreaBytes() == 0 ? 0 : ErofsFormat.blocksFor(metaEnd);
-        long dataStart = xattrs.sharedAreaBytes() == 0 ? ErofsFormat.blocksFor(metaEnd)
-                : xattrBlock + ErofsFormat.blocksFor(xattrs.sharedAreaBytes());
-        long nextBlock = dataStart;
+        long metaEnd = metaBlock + packer.end() / BLOCK;
+        long xattrBlock = xattrs.sharedAreaBytes() == 0 ? 0 : metaEnd;
+        long lateStart = metaEnd + ErofsFormat.blocksFor(xattrs.sharedAreaBytes());
+        long end = lateStart;
         for (Node n : inodes) {
-            n.firstBlock = n.dataBlocks == 0 ? 0 : nextBlock;
-            nextBlock += n.dataBlocks;
+            if (n.type == EntryType.DIRECTORY || n.type == EntryType.SYMLINK) {
+                n.firstBlock = n.dataBlocks == 0 ? 0 : end;
+                end += n.dataBlocks;
+            }
         }
 
-        ImageOutput out = new ImageOutput(channel);
+        ImageOutput out = new ImageOutput(channel, (inPlace ? metaBlock : FrontRegion.FIRST_BLOCK) * BLOCK);
+        for (Node n : files) {
+            long bytes = frontBytes(n);
+            out.digestCopied(n.contentCrc, bytes);
+            if (!inPlace) {
+                out.copyFromSpool(spool, n.dataOffset, bytes);
+                out.padDataTo(align(out.position(), BLOCK));
+            }
+        }
         Node[] byNid = inodes.toArray(new Node[0]);
         Arrays.sort(byNid, (a, b) -> Long.compare(a.nid, b.nid));
         for (Node n : byNid) {
-            out.padTo(n.nid << ErofsFormat.INODE_SLOT_BITS);
+            out.padTo(metaBlock * BLOCK + (n.nid << ErofsFormat.INODE_SLOT_BITS));
             out.write(encodeRecord(n, xattrs));
         }
         if (xattrBlock != 0) {
             out.padTo(xattrBlock * BLOCK);
             xattrs.writeSharedArea(out);
         }
-        out.padTo(dataStart * BLOCK);
-        for (Node n : inodes) writeData(out, n);
-        out.padTo(nextBlock * BLOCK);
+        out.padTo(lateStart * BLOCK);
+        for (Node n : inodes) writeLateData(out, n);
+        out.padTo(end * BLOCK);
         out.flush();
-        channel.truncate(nextBlock * BLOCK);
+        front.awaitFlush();
+        channel.truncate(end * BLOCK);
 
         byte[] uuid = options.uuid().orElseGet(() -> uuidFrom(out.digest()));
         boolean compressed = inodes.stream().anyMatch(n -> n.extents != null);
         SuperBlock sb = new SuperBlock(ErofsFormat.FEATURE_COMPAT_MTIME,
                 compressed ? ErofsFormat.FEATURE_INCOMPAT_ZERO_PADDING : 0,
-                (int) tree.root().nid, inodes.size(), options.buildTime(), 0, nextBlock, 0, xattrBlock, uuid);
+                (int) tree.root().nid, inodes.size(), options.buildTime(), 0, end, metaBlock, xattrBlock, uuid);
         ByteBuffer sbBytes = sb.encode();
         while (sbBytes.hasRemaining()) channel.write(sbBytes, ErofsFormat.SUPER_OFFSET + sbBytes.position());
-        return stats(recordBytes, xattrs.sharedAreaBytes(), nextBlock - dataStart, nextBlock * BLOCK, uuid);
+        long dataBlocks = (metaBlock - FrontRegion.FIRST_BLOCK) + (end - lateStart);
+        return stats(recordBytes, xattrs.sharedAreaBytes(), dataBlocks, end * BLOCK, uuid);
+    }
+
+    /**
+     * Files arrived out of image order (or some were replaced), so what went into the front region is not the
+     * final layout: move it to the spool, from where every file is copied into place.
+     */
+    private void moveFrontToSpool() throws IOException {
+        long base = front.moveTo(spool);
+        for (Node n : inodes) {
+            if (n.dataInImage) {
+                n.dataOffset = base + n.dataOffset - FrontRegion.FIRST_BLOCK * BLOCK;
+                n.dataInImage = false;
+            }
+        }
+    }
+
+    /** The bytes a file has in the front region (its last block may be partial; the rest is zero padding). */
+    private static long frontBytes(Node n) {
+        return n.extents != null ? n.frontBlocks * BLOCK : Math.min(n.size - n.inlineSize, n.frontBlocks * BLOCK);
     }
 
     /** Depth-first, name-sorted walk: fixes inode order, resolves hardlinks, counts links. */
     private void collect(Node dir) {
         inodes.add(dir);
         Node[] children = dir.children.values().toArray(new Node[0]);
-        for (Node c : children) c.nameBytes = DirectoryListing.nameBytes(c);
         Arrays.sort(children, (a, b) -> Arrays.compareUnsigned(a.nameBytes, b.nameBytes));
         dir.sortedChildren = children;
         dir.nlink = 2;
@@ -143,7 +189,7 @@ public final class ImageBuilder {
                 n.size = (long) (counts.length - 1) * BLOCK + lastUsed;
                 inlineCandidate = lastUsed;
             }
-            case FILE -> inlineCandidate = n.spoolBlocks ? 0 : n.size % BLOCK;
+            case FILE -> inlineCandidate = n.inlineSize;   // decided on arrival, to fit any record size
             case SYMLINK -> inlineCandidate = n.size;
             default -> { }
         }
@@ -156,11 +202,13 @@ public final class ImageBuilder {
             int ebase = align(base, 8) + ErofsFormat.MAP_HEADER_SIZE;
             n.dataLayout = ErofsFormat.LAYOUT_COMPRESSED_COMPACT;
             n.recordSize = ebase + LclusterIndex.compactBytes(n.size, ebase % 32);
-            n.dataBlocks = n.spoolBlockCount;
+            n.dataBlocks = n.frontBlocks;
         } else if (n.extents != null) {
             n.dataLayout = ErofsFormat.LAYOUT_COMPRESSED_FULL;
             n.recordSize = align(base, 8) + ErofsFormat.MAP_HEADER_AND_PADDING + LclusterIndex.fullBytes(n.size);
-            n.dataBlocks = n.spoolBlockCount;
+            n.dataBlocks = n.frontBlocks;
+        } else if (n.type == EntryType.FILE && base + n.inlineSize > BLOCK) {
+            throw new IllegalStateException("inline tail of " + n.path() + " does not fit its inode block");
         } else if (inlineCandidate > 0 && base + inlineCandidate <= BLOCK) {
             n.dataLayout = ErofsFormat.LAYOUT_FLAT_INLINE;
             n.inlineSize = (int) inlineCandidate;
@@ -178,7 +226,7 @@ public final class ImageBuilder {
         int iu = switch (n.type) {
             case CHAR_DEVICE, BLOCK_DEVICE -> n.rdev;
             case FIFO, SOCKET -> 0;
-            default -> n.extents != null ? n.spoolBlockCount : (int) n.firstBlock;
+            default -> n.extents != null ? (int) n.frontBlocks : (int) n.firstBlock;
         };
         new InodeHeader(n.extended, n.dataLayout, XattrLayout.icount(n.xattrSize),
                 DirectoryListing.modeBits(n.type) | n.permissions, n.nlink, n.size, iu, n.ino,
@@ -186,7 +234,7 @@ public final class ImageBuilder {
         xattrs.writeIbody(b, n.xattrs);
         if (n.dataLayout == ErofsFormat.LAYOUT_FLAT_INLINE) {
             switch (n.type) {
-                case FILE -> spool.read(n.spoolOffset + n.size - n.inlineSize, b.slice(b.position(), n.inlineSize));
+                case FILE -> spool.read(n.tailOffset, b.slice(b.position(), n.inlineSize));
                 case SYMLINK -> b.put(n.symlinkTarget);
                 case DIRECTORY -> writeDirectoryBlocks(n, null, b);
                 default -> throw new IllegalStateException("inline data on " + n.type);
@@ -205,7 +253,7 @@ public final class ImageBuilder {
         return b.clear();
     }
 
-    private void writeData(ImageOutput out, Node n) throws IOException {
+    private static void writeLateData(ImageOutput out, Node n) throws IOException {
         if (n.dataBlocks == 0) return;
         switch (n.type) {
             case DIRECTORY -> writeDirectoryBlocks(n, out, null);
@@ -213,16 +261,7 @@ public final class ImageBuilder {
                 out.write(ByteBuffer.wrap(n.symlinkTarget));
                 out.padTo(align(out.position(), BLOCK));
             }
-            case FILE -> {
-                if (n.spoolBlocks) {
-                    out.copyFromSpool(spool, n.spoolOffset, (long) n.spoolBlockCount * BLOCK, n.contentCrc);
-                } else {
-                    long bytes = n.size - n.inlineSize;
-                    out.copyFromSpool(spool, n.spoolOffset, bytes, n.contentCrc);
-                    out.padTo(align(out.position(), BLOCK));
-                }
-            }
-            default -> throw new IllegalStateException("data blocks on " + n.type);
+            default -> { }   // regular files are in the front region
         }
     }
 

@@ -9,9 +9,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Sequential, buffered writer for the image file. Everything it writes itself is hashed; spans
- * copied from the spool contribute their CRC instead, so the digest identifies the whole image
- * content cheaply (used for the content-derived UUID).
+ * Sequential, buffered writer for the image file from a given position on. Everything it writes itself is
+ * hashed; file data (copied from the spool, or already in place) contributes its CRC instead, so the digest
+ * identifies the whole image content cheaply (used for the content-derived UUID).
  */
 final class ImageOutput {
     private final FileChannel channel;
@@ -19,9 +19,10 @@ final class ImageOutput {
     private final MessageDigest digest;
     private long position;
 
-    ImageOutput(FileChannel channel) throws IOException {
+    ImageOutput(FileChannel channel, long start) throws IOException {
         this.channel = channel;
-        channel.position(0);
+        this.position = start;
+        channel.position(start);
         try {
             this.digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -35,6 +36,10 @@ final class ImageOutput {
 
     void write(ByteBuffer src) throws IOException {
         digest.update(src.duplicate());
+        put(src);
+    }
+
+    private void put(ByteBuffer src) throws IOException {
         position += src.remaining();
         while (src.hasRemaining()) {
             if (!buffer.hasRemaining()) flush();
@@ -46,20 +51,32 @@ final class ImageOutput {
     }
 
     void padTo(long target) throws IOException {
+        zeroTo(target, true);
+    }
+
+    /** Pads file data to {@code target}; not hashed, like the data it follows (see {@link #digestCopied}). */
+    void padDataTo(long target) throws IOException {
+        zeroTo(target, false);
+    }
+
+    private void zeroTo(long target, boolean hashed) throws IOException {
         if (target < position) throw new IllegalStateException("layout overlap: at " + position + ", asked " + target);
         ByteBuffer zeros = ByteBuffer.allocate(8192);
         while (position < target) {
             zeros.clear().limit((int) Math.min(zeros.capacity(), target - position));
-            write(zeros);
+            if (hashed) write(zeros); else put(zeros);
         }
     }
 
-    void copyFromSpool(DataSpool spool, long offset, long length, long crc) throws IOException {
+    void copyFromSpool(DataSpool spool, long offset, long length) throws IOException {
         flush();
         spool.copyTo(offset, length, channel);
         position += length;
-        ByteBuffer tag = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(crc).putLong(length).flip();
-        digest.update(tag);
+    }
+
+    /** Hashes one file's data by its CRC and length, in place of its bytes. */
+    void digestCopied(long crc, long length) {
+        digest.update(ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(crc).putLong(length).flip());
     }
 
     void flush() throws IOException {

@@ -15,7 +15,7 @@ import java.util.Map;
  * stored once there and referenced by a 4-byte id from each inode's h_shared_xattrs) and encodes
  * each inode's xattr ibody: struct erofs_xattr_ibody_header, shared ids, then inline entries.
  */
-final class XattrLayout {
+public final class XattrLayout {
     private final Map<XattrItem, Integer> sharedIds = new HashMap<>();
     private final List<XattrItem> shared = new ArrayList<>();
     private int sharedAreaBytes;
@@ -45,6 +45,14 @@ final class XattrLayout {
         int size = ErofsFormat.XATTR_IBODY_HEADER_SIZE;
         for (XattrItem item : set.items()) size += sharedIds.containsKey(item) ? 4 : item.encodedSize();
         if (size > ErofsFormat.XATTR_IBODY_HEADER_SIZE + 4 * 0xfffeL) throw new IllegalArgumentException("xattrs too large");
+        return size;
+    }
+
+    /** The ibody size when none of the set's xattrs is shared: an upper bound of {@link #ibodySize}. */
+    public static int largestIbodySize(XattrSet set) {
+        if (set.isEmpty()) return 0;
+        int size = ErofsFormat.XATTR_IBODY_HEADER_SIZE;
+        for (XattrItem item : set.items()) size += item.encodedSize();
         return size;
     }
 

@@ -1,12 +1,13 @@
 package dev.shed.erofs.tree;
 
 import dev.shed.erofs.EntryType;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 
 /**
  * The writer's compact in-memory record of one path (internal, mutable, single-threaded).
- * It deliberately holds no file data: regular-file bytes live in the data spool and are referenced
- * by offset, so memory per entry stays at roughly 200 bytes plus the name.
+ * It deliberately holds no file data: regular-file bytes live in the image or the data spool and are
+ * referenced by offset, so memory per entry stays at roughly 200 bytes plus the name.
  */
 public final class Node {
     public final String name;
@@ -29,15 +30,23 @@ public final class Node {
     public HashMap<String, Node> children;
     /** Children sorted the way EROFS dirents are sorted, filled at close(). */
     public Node[] sortedChildren;
-    public byte[] nameBytes;
+    /** The name as stored in dirents (UTF-8); names sort by these bytes, unsigned. */
+    public final byte[] nameBytes;
 
-    // ---- data in the spool ----
-    public long spoolOffset = -1;
-    /** True when the spool holds whole zero-padded blocks (compressed or stored pclusters). */
-    public boolean spoolBlocks;
+    // ---- file data, recorded as it arrives ----
+    /**
+     * The file's blocks in the image's front (data) region: compressed or stored pclusters, or the flat file's
+     * whole blocks plus its last partial block when that is not inlined. Written straight into the image
+     * ({@link #dataInImage}) or into the spool, at {@link #dataOffset}.
+     */
+    public long frontBlocks;
+    public boolean dataInImage;
+    public long dataOffset = -1;
+    /** Bytes of the file's tail kept in its inode (FLAT_INLINE), decided on arrival; they sit in the spool. */
+    public int inlineSize;
+    public long tailOffset = -1;
     /** Compressed extents ({@code length | STORED_FLAG}), or null for a flat (uncompressed) file. */
     public int[] extents;
-    public int spoolBlockCount;
     /** CRC32C of the file data, folded into the content-derived UUID. */
     public long contentCrc;
 
@@ -49,7 +58,6 @@ public final class Node {
     public boolean extended;
     public int dataLayout;
     public int xattrSize;
-    public int inlineSize;
     public int recordSize;
     public long dataBlocks;
     public long firstBlock;
@@ -57,12 +65,35 @@ public final class Node {
     Node(String name, Node parent, EntryType type) {
         this.name = name;
         this.parent = parent;
+        this.nameBytes = name.getBytes(StandardCharsets.UTF_8);
         this.type = type;
         if (type == EntryType.DIRECTORY) children = new HashMap<>();
     }
 
     public boolean isDirectory() {
         return type == EntryType.DIRECTORY;
+    }
+
+    /**
+     * Compares two nodes by where they come in the image: a depth-first walk with each directory's children in
+     * name order, a directory before its contents. Distinct nodes for the same path compare equal.
+     */
+    public static int imageOrder(Node a, Node b) {
+        Node[] pa = a.lineage();
+        Node[] pb = b.lineage();
+        int i = 0;
+        while (i < pa.length && i < pb.length && pa[i] == pb[i]) i++;
+        if (i == pa.length || i == pb.length) return Integer.compare(pa.length, pb.length);
+        return java.util.Arrays.compareUnsigned(pa[i].nameBytes, pb[i].nameBytes);
+    }
+
+    /** The nodes from the root down to this one. */
+    private Node[] lineage() {
+        int depth = 0;
+        for (Node n = this; n != null; n = n.parent) depth++;
+        Node[] chain = new Node[depth];
+        for (Node n = this; n != null; n = n.parent) chain[--depth] = n;
+        return chain;
     }
 
     public String path() {

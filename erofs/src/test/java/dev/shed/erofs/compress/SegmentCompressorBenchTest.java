@@ -1,5 +1,6 @@
 package dev.shed.erofs.compress;
 
+import dev.shed.erofs.data.DataPipeline;
 import dev.shed.erofs.format.ErofsFormat;
 import dev.shed.erofs.format.LclusterIndex;
 import java.io.IOException;
@@ -48,8 +49,8 @@ class SegmentCompressorBenchTest {
             long blocks = 0;
             long stored = 0;
             for (byte[] f : files) {
-                for (int off = 0; off < f.length; off += CompressionPipeline.SEGMENT_SIZE) {
-                    int len = Math.min(CompressionPipeline.SEGMENT_SIZE, f.length - off);
+                for (int off = 0; off < f.length; off += DataPipeline.SEGMENT_SIZE) {
+                    int len = Math.min(DataPipeline.SEGMENT_SIZE, f.length - off);
                     byte[] seg = off == 0 && len == f.length ? f : Arrays.copyOfRange(f, off, off + len);
                     CompressedSegment cs = c.compress(seg, len);
                     blocks += cs.blockCount();

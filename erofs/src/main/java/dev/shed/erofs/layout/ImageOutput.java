@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
  * identifies the whole image content cheaply (used for the content-derived UUID).
  */
 final class ImageOutput {
+    private static final ByteBuffer ZEROS = ByteBuffer.allocate(8192).asReadOnlyBuffer();
     private final FileChannel channel;
     private final ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
     private final MessageDigest digest;
@@ -61,9 +62,8 @@ final class ImageOutput {
 
     private void zeroTo(long target, boolean hashed) throws IOException {
         if (target < position) throw new IllegalStateException("layout overlap: at " + position + ", asked " + target);
-        ByteBuffer zeros = ByteBuffer.allocate(8192);
         while (position < target) {
-            zeros.clear().limit((int) Math.min(zeros.capacity(), target - position));
+            ByteBuffer zeros = ZEROS.duplicate().limit((int) Math.min(ZEROS.capacity(), target - position));
             if (hashed) write(zeros); else put(zeros);
         }
     }

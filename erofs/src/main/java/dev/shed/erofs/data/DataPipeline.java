@@ -26,7 +26,7 @@ public final class DataPipeline implements AutoCloseable {
     /** Segment length; a multiple of the block size so every segment starts an lcluster. */
     public static final int SEGMENT_SIZE = 1 << 20;
     /** Bytes queued behind jobs; bounded by bytes, not count, so they never starve the workers. */
-    private static final long MAX_QUEUED_BYTES = 8L << 20;
+    private static final long MAX_QUEUED_BYTES = 16L << 20;
 
     /** What a queued write is for. */
     private enum Part { FIRST, MORE, TAIL }
@@ -39,7 +39,12 @@ public final class DataPipeline implements AutoCloseable {
     private final int level;
     private ExecutorService pool;
     private ThreadLocal<SegmentCompressor> compressors;
-    /** Compression jobs allowed in flight: enough to keep every worker busy while results drain. */
+    /**
+     * Compression jobs allowed in flight (1 MiB in, up to 1 MiB out each). Deep enough that the workers still have
+     * work queued while the caller spends a while on many small files, which a sorted walk meets in long runs
+     * (docs, locales): 16 per worker measured ~10% faster than 3 per worker on a Debian rootfs, for ~25 MiB more
+     * memory; 32 per worker was slower again.
+     */
     private final int maxJobs;
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
     private final ArrayDeque<byte[]> freeBuffers = new ArrayDeque<>();
@@ -50,7 +55,7 @@ public final class DataPipeline implements AutoCloseable {
     public DataPipeline(int threads, int level) {
         this.threads = threads;
         this.level = level;
-        this.maxJobs = Math.max(2, threads * 3);
+        this.maxJobs = Math.max(2, threads * 16);
     }
 
     /** A buffer to fill with up to {@link #SEGMENT_SIZE} bytes and pass to {@link #compress}. */

@@ -1,6 +1,7 @@
 package dev.shed.erofs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shed.erofs.source.DirectorySource;
 import java.io.InputStream;
@@ -24,6 +25,25 @@ class DirectorySourceTest {
         try (ErofsReaders.Mount m = ErofsReaders.mount(img, tmp.resolve("mnt"))) {
             assertSameTree(src, m.dir);
         }
+    }
+
+    @Test
+    void missingDirectoryIsAnErrorNamingIt(@TempDir Path tmp) throws Exception {
+        Path missing = tmp.resolve("no-such-dir");
+        try (ErofsWriter w = ErofsWriter.create(tmp.resolve("x.erofs"), ErofsOptions.defaults())) {
+            assertThatThrownBy(() -> new DirectorySource(missing).writeTo(w))
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("no-such-dir");
+        }
+    }
+
+    /** A writer that fails midway stops the read-ahead walk: no thread is left behind. */
+    @Test
+    void writerFailureStopsTheWalk(@TempDir Path tmp) throws Exception {
+        Path src = Files.isDirectory(Path.of("/usr/share/doc")) ? Path.of("/usr/share/doc") : Path.of("/etc");
+        ErofsWriter w = ErofsWriter.create(tmp.resolve("x.erofs"), ErofsOptions.defaults());
+        w.close();   // every add() now throws
+        assertThatThrownBy(() -> new DirectorySource(src).writeTo(w)).isInstanceOf(IllegalStateException.class);
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("erofs-walk"));
     }
 
     static void assertSameTree(Path expected, Path actual) throws Exception {

@@ -41,7 +41,8 @@ public final class ErofsWriter implements Closeable {
      * Identifies the bytes this writer produces for a given input and options. Bump it with every change to the
      * output (layout, indexes, packing), so caches keyed on it (shed's lowers) rebuild instead of serving old bytes.
      * 2: compact lcluster indexes and best-fit metadata packing. 3: shallower LZ4HC lazy check (4 candidates at level 9).
-     * 4: LZ4HC parsing of liblz4, default level 6. 5: file data before the metadata; tails inlined by a per-file rule.
+     * 4: LZ4HC parsing of liblz4, default level 6. 5: file data before the metadata; tails inlined by a
+     * per-file rule; default level 5.
      */
     public static final int OUTPUT_VERSION = 5;
 

@@ -36,6 +36,27 @@ class DirectorySourceTest {
         }
     }
 
+    @Test
+    void nonAsciiNamesRoundTripAndInvalidUtf8IsRefusedByName(@TempDir Path tmp) throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("caf\u00e9.txt"), "x");
+        Path img = tmp.resolve("names.erofs");
+        try (ErofsWriter w = ErofsWriter.create(img, ErofsOptions.defaults())) {
+            new DirectorySource(src).writeTo(w);
+        }
+        Path out = tmp.resolve("out");
+        ErofsReaders.fsckExtract(img, out);
+        assertThat(Files.readString(out.resolve("caf\u00e9.txt"))).isEqualTo("x");
+
+        // a name with a byte that is not UTF-8: made by the shell, since Java cannot name it
+        Process p = new ProcessBuilder("sh", "-c", "touch \"$(printf 'bad\\377')\"").directory(src.toFile()).start();
+        assertThat(p.waitFor()).isZero();
+        try (ErofsWriter w = ErofsWriter.create(tmp.resolve("bad.erofs"), ErofsOptions.defaults())) {
+            assertThatThrownBy(() -> new DirectorySource(src).writeTo(w))
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("not valid UTF-8").hasMessageContaining(src.toString());
+        }
+    }
+
     /** A writer that fails midway stops the read-ahead walk: no thread is left behind. */
     @Test
     void writerFailureStopsTheWalk(@TempDir Path tmp) throws Exception {

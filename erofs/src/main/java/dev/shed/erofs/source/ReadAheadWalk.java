@@ -111,7 +111,7 @@ final class ReadAheadWalk implements AutoCloseable {
     private void directory(Path dir, String path, Map<String, Object> attrs) throws IOException, InterruptedException {
         emit(new Item(entry(dir, path, EntryType.DIRECTORY, attrs).build()));
         for (Name child : sortedChildren(dir)) {
-            Path p = dir.resolve(child.name());
+            Path p = child.path();
             String childPath = path.isEmpty() ? child.name() : path + "/" + child.name();
             Map<String, Object> a = stat(p);
             if (((Integer) a.get("mode") & 0170000) == 0040000) {
@@ -163,14 +163,20 @@ final class ReadAheadWalk implements AutoCloseable {
     }
 
     /** A directory entry's name with its bytes, which is what it sorts by. */
-    private record Name(String name, byte[] bytes) {}
+    /** A directory entry: its name, the name's bytes (what it sorts by), and its path. */
+    private record Name(String name, byte[] bytes, Path path) {}
 
     private static List<Name> sortedChildren(Path dir) throws IOException {
         List<Name> names = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
-                names.add(new Name(name, name.getBytes(StandardCharsets.UTF_8)));
+                // Image paths are strings: a name that is not valid UTF-8 would come out changed, so refuse it.
+                if (!dir.resolve(name).equals(p)) {
+                    throw new IOException("file name is not valid UTF-8 (or not in the locale's charset) in " + dir
+                            + ": " + name);
+                }
+                names.add(new Name(name, name.getBytes(StandardCharsets.UTF_8), p));
             }
         }
         names.sort((a, b) -> Arrays.compareUnsigned(a.bytes(), b.bytes()));

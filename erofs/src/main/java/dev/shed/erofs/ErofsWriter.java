@@ -76,7 +76,8 @@ public final class ErofsWriter implements Closeable {
             throw e;
         }
         this.front = new FrontRegion(image);
-        this.pipeline = new DataPipeline(options.threads(), options.compressorLevel());
+        this.pipeline = new DataPipeline(options.threads(), options.compressorLevel(),
+                options.pclusterSize() / BLOCK);
     }
 
     public static ErofsWriter create(Path output, ErofsOptions options) throws IOException {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -54,6 +55,16 @@ class DeterminismTest {
         assertSameBytes(inPlace, spooled);
         assertThat(a).isEqualTo(b);
         ErofsReaders.fsckExtract(inPlace, tmp.resolve("out"));
+    }
+
+    @Test
+    void bigPclusterImagesDoNotDependOnOrderEither(@TempDir Path tmp) throws Exception {
+        TreeSpec t = uniquePaths();
+        ErofsOptions opts = ErofsOptions.builder().compression(Compression.LZ4HC).pclusterSize(16384)
+                .buildTime(t.buildTime).threads(2).build();
+        t.writeInImageOrder(tmp.resolve("sorted.erofs"), opts);
+        t.writeShuffled(tmp.resolve("shuffled.erofs"), opts, new Random(3));
+        assertSameBytes(tmp.resolve("sorted.erofs"), tmp.resolve("shuffled.erofs"));
     }
 
     /** A file replaced after its data went into place leaves no trace: the image is that of the final entries. */

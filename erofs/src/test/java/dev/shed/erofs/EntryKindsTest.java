@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every kind of entry, every size around block boundaries, read back by fsck.erofs and the kernel. */
 class EntryKindsTest {
@@ -89,6 +90,26 @@ class EntryKindsTest {
         try (ErofsReaders.Mount m = ErofsReaders.mount(img, tmp.resolve("mnt"))) {
             t.verifyMounted(m.dir);
         }
+    }
+
+    /**
+     * Big pclusters (Linux 5.13+): every kind still reads back through both readers, and the data takes fewer
+     * blocks than with one-block pclusters.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {8192, 16384, 65536, 1 << 20})
+    void bigPclustersAreReadAndPackTighter(int pcluster, @TempDir Path tmp) throws Exception {
+        TreeSpec t = allKinds();
+        Path big = tmp.resolve("big.erofs");
+        ErofsImageStats bigStats = t.write(big, ErofsOptions.builder().compression(Compression.LZ4HC)
+                .pclusterSize(pcluster).buildTime(BUILD_TIME).build());
+        ErofsImageStats small = t.write(tmp.resolve("small.erofs"), ErofsOptions.builder()
+                .compression(Compression.LZ4HC).buildTime(BUILD_TIME).build());
+        t.verifyExtracted(ErofsReaders.fsckExtract(big, tmp.resolve("out")));
+        try (ErofsReaders.Mount m = ErofsReaders.mount(big, tmp.resolve("mnt"))) {
+            t.verifyMounted(m.dir);
+        }
+        org.assertj.core.api.Assertions.assertThat(bigStats.dataBlocks()).isLessThan(small.dataBlocks());
     }
 
     /** The older full lcluster index (8 B per 4 KiB) stays readable; compact (the default) is smaller. */

@@ -37,6 +37,7 @@ public final class DataPipeline implements AutoCloseable {
 
     private final int threads;
     private final int level;
+    private final int pclusterBlocks;
     private ExecutorService pool;
     private ThreadLocal<SegmentCompressor> compressors;
     /**
@@ -52,9 +53,10 @@ public final class DataPipeline implements AutoCloseable {
     private long queuedBytes;
     private ExtentBuilder current;
 
-    public DataPipeline(int threads, int level) {
+    public DataPipeline(int threads, int level, int pclusterBlocks) {
         this.threads = threads;
         this.level = level;
+        this.pclusterBlocks = pclusterBlocks;
         this.maxJobs = Math.max(2, threads * 16);
     }
 
@@ -121,7 +123,7 @@ public final class DataPipeline implements AutoCloseable {
         if (p.part() == Part.FIRST) current = new ExtentBuilder();
         append(p.node(), p.target(), ByteBuffer.wrap(seg.blocks(), 0, seg.blockCount() * ErofsFormat.BLOCK_SIZE),
                 p.part());
-        current.add(seg.extents());
+        current.add(seg.extents(), seg.blockCount());
         if (p.last()) {
             current.finishInto(p.node());
             current = null;
@@ -142,7 +144,7 @@ public final class DataPipeline implements AutoCloseable {
 
     private void startPool() {
         if (pool != null) return;
-        compressors = ThreadLocal.withInitial(() -> new SegmentCompressor(level));
+        compressors = ThreadLocal.withInitial(() -> new SegmentCompressor(level, pclusterBlocks));
         pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "erofs-compress");
             t.setDaemon(true);
@@ -159,8 +161,10 @@ public final class DataPipeline implements AutoCloseable {
     private static final class ExtentBuilder {
         private int[] extents = new int[16];
         private int count;
+        private long blocks;
 
-        void add(int[] more) {
+        void add(int[] more, int moreBlocks) {
+            blocks += moreBlocks;
             if (count + more.length > extents.length) {
                 extents = Arrays.copyOf(extents, Math.max(extents.length * 2, count + more.length));
             }
@@ -169,9 +173,9 @@ public final class DataPipeline implements AutoCloseable {
         }
 
         void finishInto(Node node) {
-            node.frontBlocks = count;
+            node.frontBlocks = blocks;
             boolean allStored = true;
-            for (int i = 0; i < count; i++) allStored &= (extents[i] & LclusterIndex.STORED_FLAG) != 0;
+            for (int i = 0; i < count; i++) allStored &= LclusterIndex.stored(extents[i]);
             // Nothing compressed: the stored blocks are exactly the file's blocks, so keep it flat.
             node.extents = allStored ? null : Arrays.copyOf(extents, count);
         }

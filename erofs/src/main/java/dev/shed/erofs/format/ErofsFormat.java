@@ -25,6 +25,11 @@ public final class ErofsFormat {
     public static final int FEATURE_COMPAT_MTIME = 0x2;
     /** EROFS_FEATURE_INCOMPAT_ZERO_PADDING (a.k.a. LZ4_0PADDING, Linux 5.3+). */
     public static final int FEATURE_INCOMPAT_ZERO_PADDING = 0x1;
+    /**
+     * EROFS_FEATURE_INCOMPAT_COMPR_CFGS, which is also BIG_PCLUSTER (same bit; Linux 5.13+): the superblock lists
+     * the algorithms in use and per-algorithm settings follow it, including the largest pcluster.
+     */
+    public static final int FEATURE_INCOMPAT_BIG_PCLUSTER = 0x2;
 
     public static final int DIRENT_SIZE = 12;          // struct erofs_dirent
     public static final int NAME_MAX = 255;            // EROFS_NAME_LEN

@@ -3,8 +3,8 @@ package dev.shed.erofs.format;
 import java.nio.ByteBuffer;
 
 /**
- * Writes the lcluster index of a compressed file made of consecutive extents, each stored in exactly one
- * physical block, in either on-disk form:
+ * Writes the lcluster index of a compressed file made of consecutive extents, each stored in one physical
+ * cluster of one or more blocks, in either on-disk form:
  *
  * <ul>
  *   <li>COMPRESSED_FULL: one 8-byte struct z_erofs_lcluster_index per 4 KiB logical cluster.</li>
@@ -20,14 +20,49 @@ import java.nio.ByteBuffer;
  * reader derives the rest). Like mkfs.erofs, when the last extent ends inside an lcluster where nothing starts,
  * that lcluster gets a PLAIN index whose clusterofs marks the end of data.
  *
+ * <p>Big pclusters (more than one block, Linux 5.13+, full indexes only here): the map header carries
+ * {@link #ADVISE_BIG_PCLUSTER_1}, and the first NONHEAD lcluster after every compressed HEAD holds the
+ * pcluster's block count (delta[0] = {@link #D0_CBLKCNT} | blocks) instead of delta[0] = 1. Block addresses
+ * advance by each pcluster's size.
+ *
  * <p>Callers guarantee at most one extent starts per lcluster (every extent but a file's or a segment's last
  * covers more than one block of input, and segments are block-aligned).
  */
 public final class LclusterIndex {
     private LclusterIndex() {}
 
-    /** Extent lengths are encoded as {@code length | STORED_FLAG} for uncompressed extents. */
+    /**
+     * An extent is one int: its input length (bits 0-20, up to 1 MiB), its pcluster's block count less one (bits
+     * 21-29) and STORED_FLAG for an uncompressed one-block extent. One-block extents are just their length.
+     */
     public static final int STORED_FLAG = 0x8000_0000;
+    private static final int LENGTH_MASK = (1 << 21) - 1;
+    private static final int BLOCKS_SHIFT = 21;
+    private static final int BLOCKS_MASK = 0x1FF;
+    /** z_erofs_map_header.h_advise bit: HEAD lclusters may have multi-block pclusters (Z_EROFS_ADVISE_BIG_PCLUSTER_1). */
+    public static final int ADVISE_BIG_PCLUSTER_1 = 0x0002;
+    /** Flag in a NONHEAD's delta[0]: the rest is the block count of the pcluster its HEAD starts (Z_EROFS_LI_D0_CBLKCNT). */
+    public static final int D0_CBLKCNT = 1 << 11;
+
+    public static int compressedExtent(int length, int blocks) {
+        return length | (blocks - 1) << BLOCKS_SHIFT;
+    }
+
+    public static int storedExtent(int length) {
+        return length | STORED_FLAG;
+    }
+
+    public static int length(int extent) {
+        return extent & LENGTH_MASK;
+    }
+
+    public static int blocks(int extent) {
+        return (extent >>> BLOCKS_SHIFT & BLOCKS_MASK) + 1;
+    }
+
+    public static boolean stored(int extent) {
+        return (extent & STORED_FLAG) != 0;
+    }
     /** z_erofs_map_header.h_advise bit: the compact index uses 2-byte entries between the 4-byte ones. */
     public static final int ADVISE_COMPACTED_2B = 0x0001;
 
@@ -45,9 +80,9 @@ public final class LclusterIndex {
         return packs(s.initial4b, 2) * 8 + s.middle2b * 2 + packs(s.end4b, 2) * 8;
     }
 
-    /** Writes the full index at b's position. */
-    public static void writeFull(ByteBuffer b, long fileSize, int[] extents, long firstBlock) {
-        Lclusters l = Lclusters.of(fileSize, extents, firstBlock);
+    /** Writes the full index at b's position; {@code bigPclusters} as the map header's ADVISE_BIG_PCLUSTER_1 says. */
+    public static void writeFull(ByteBuffer b, long fileSize, int[] extents, long firstBlock, boolean bigPclusters) {
+        Lclusters l = Lclusters.of(fileSize, extents, firstBlock, bigPclusters);
         for (int lcn = 0; lcn < l.total; lcn++) {
             b.putShort((short) l.type[lcn]);
             if (l.type[lcn] == ErofsFormat.LCLUSTER_TYPE_NONHEAD) {
@@ -63,7 +98,10 @@ public final class LclusterIndex {
 
     /** Writes the compact index at b's position, which must be ebase (b's index 0 sits on a 32-byte boundary). */
     public static void writeCompact(ByteBuffer b, long fileSize, int[] extents, long firstBlock) {
-        Lclusters l = Lclusters.of(fileSize, extents, firstBlock);
+        for (int e : extents) {
+            if (blocks(e) != 1) throw new IllegalArgumentException("compact indexes need one-block pclusters");
+        }
+        Lclusters l = Lclusters.of(fileSize, extents, firstBlock, false);
         CompactSplit s = CompactSplit.of(l.total, b.position() % 32);
         int lcn = 0;
         long headsBefore = 0;
@@ -122,18 +160,23 @@ public final class LclusterIndex {
 
     /**
      * Per-lcluster fields: type; value = clusterofs (HEAD/PLAIN) or delta[0] (NONHEAD); delta[1] (NONHEAD);
-     * block (HEAD/PLAIN; 0 for the end-of-data PLAIN).
+     * block (HEAD/PLAIN; 0 for the end-of-data PLAIN). With big pclusters, the NONHEAD right after a compressed
+     * HEAD has value = D0_CBLKCNT | the HEAD's block count.
      */
     private record Lclusters(int total, int[] type, int[] value, int[] delta1, long[] block) {
-        static Lclusters of(long fileSize, int[] extents, long firstBlock) {
+        static Lclusters of(long fileSize, int[] extents, long firstBlock, boolean bigPclusters) {
             final int bits = ErofsFormat.BLOCK_BITS;
             final long mask = ErofsFormat.BLOCK_SIZE - 1;
             final int total = (int) ErofsFormat.blocksFor(fileSize);
             long[] headStart = new long[extents.length + 1];
+            long[] headBlock = new long[extents.length + 1];
             long pos = 0;
+            long blk = firstBlock;
             for (int k = 0; k < extents.length; k++) {
                 headStart[k] = pos;
-                pos += extents[k] & ~STORED_FLAG;
+                headBlock[k] = blk;
+                pos += length(extents[k]);
+                blk += blocks(extents[k]);
             }
             if (pos != fileSize) throw new IllegalStateException("extents cover " + pos + " of " + fileSize + " bytes");
             int heads = extents.length;
@@ -144,13 +187,15 @@ public final class LclusterIndex {
             Lclusters l = new Lclusters(total, new int[total], new int[total], new int[total], new long[total]);
             int next = 0;          // next head to place
             long prevHeadLcn = 0;
+            int prevHeadBlocks = 0;   // block count to record after a compressed HEAD (big pclusters), else 0
             for (int lcn = 0; lcn < total; lcn++) {
                 if (next < headCount && (headStart[next] >>> bits) == lcn) {
                     boolean isSentinel = next == heads;
-                    boolean stored = isSentinel || (extents[next] & STORED_FLAG) != 0;
+                    boolean stored = isSentinel || stored(extents[next]);
                     l.type[lcn] = stored ? ErofsFormat.LCLUSTER_TYPE_PLAIN : ErofsFormat.LCLUSTER_TYPE_HEAD;
                     l.value[lcn] = (int) (headStart[next] & mask);
-                    l.block[lcn] = isSentinel ? 0 : firstBlock + next;
+                    l.block[lcn] = isSentinel ? 0 : headBlock[next];
+                    prevHeadBlocks = bigPclusters && !stored ? blocks(extents[next]) : 0;
                     if (next + 1 < headCount && (headStart[next + 1] >>> bits) == lcn) {
                         throw new IllegalStateException("two extents start in lcluster " + lcn);
                     }
@@ -160,6 +205,7 @@ public final class LclusterIndex {
                     long nextHeadLcn = next < headCount ? headStart[next] >>> bits : total;
                     l.type[lcn] = ErofsFormat.LCLUSTER_TYPE_NONHEAD;
                     l.value[lcn] = (int) (lcn - prevHeadLcn);
+                    if (l.value[lcn] == 1 && prevHeadBlocks > 0) l.value[lcn] = D0_CBLKCNT | prevHeadBlocks;
                     l.delta1[lcn] = (int) (nextHeadLcn - lcn);
                 }
             }

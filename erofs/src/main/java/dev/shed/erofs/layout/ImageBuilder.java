@@ -126,7 +126,8 @@ public final class ImageBuilder {
         boolean compressed = inodes.stream().anyMatch(n -> n.extents != null);
         SuperBlock sb = new SuperBlock(ErofsFormat.FEATURE_COMPAT_MTIME,
                 compressed ? ErofsFormat.FEATURE_INCOMPAT_ZERO_PADDING : 0,
-                (int) tree.root().nid, inodes.size(), options.buildTime(), 0, end, metaBlock, xattrBlock, uuid);
+                (int) tree.root().nid, inodes.size(), options.buildTime(), 0, end, metaBlock, xattrBlock, uuid,
+                compressed && options.bigPclusters() ? options.pclusterSize() / BLOCK : 1);
         ByteBuffer sbBytes = sb.encode();
         while (sbBytes.hasRemaining()) channel.write(sbBytes, ErofsFormat.SUPER_OFFSET + sbBytes.position());
         long dataBlocks = (metaBlock - FrontRegion.FIRST_BLOCK) + (end - lateStart);
@@ -197,7 +198,7 @@ public final class ImageBuilder {
                 options.buildTime(), 0);
         int isize = n.extended ? ErofsFormat.EXTENDED_INODE_SIZE : ErofsFormat.COMPACT_INODE_SIZE;
         int base = isize + n.xattrSize;
-        if (n.extents != null && options.compactIndexes()) {
+        if (n.extents != null && options.compactIndexes() && !options.bigPclusters()) {
             // Records start on 32-byte slots, so ebase % 32 is known before placement.
             int ebase = align(base, 8) + ErofsFormat.MAP_HEADER_SIZE;
             n.dataLayout = ErofsFormat.LAYOUT_COMPRESSED_COMPACT;
@@ -240,9 +241,11 @@ public final class ImageBuilder {
                 default -> throw new IllegalStateException("inline data on " + n.type);
             }
         } else if (n.dataLayout == ErofsFormat.LAYOUT_COMPRESSED_FULL) {
-            // map header (all zero: LZ4, 4 KiB lclusters, no advise bits) and legacy padding
-            b.position(align(b.position(), 8) + ErofsFormat.MAP_HEADER_AND_PADDING);
-            LclusterIndex.writeFull(b, n.size, n.extents, n.firstBlock);
+            // map header (LZ4, 4 KiB lclusters; h_advise says whether pclusters may be big) and legacy padding
+            int header = align(b.position(), 8);
+            if (options.bigPclusters()) b.putShort(header + 4, (short) LclusterIndex.ADVISE_BIG_PCLUSTER_1);
+            b.position(header + ErofsFormat.MAP_HEADER_AND_PADDING);
+            LclusterIndex.writeFull(b, n.size, n.extents, n.firstBlock, options.bigPclusters());
         } else if (n.dataLayout == ErofsFormat.LAYOUT_COMPRESSED_COMPACT) {
             // map header: h_reserved1 (4), h_advise (2) = COMPACTED_2B, algorithm 0 = LZ4, clusterbits 0 = 4 KiB
             int header = align(b.position(), 8);

@@ -45,7 +45,7 @@ public final class Node {
     /** Bytes of the file's tail kept in its inode (FLAT_INLINE), decided on arrival; they sit in the spool. */
     public int inlineSize;
     public long tailOffset = -1;
-    /** Compressed extents ({@code length | STORED_FLAG}), or null for a flat (uncompressed) file. */
+    /** Compressed extents (see LclusterIndex for their encoding), or null for a flat (uncompressed) file. */
     public int[] extents;
     /** CRC32C of the file data, folded into the content-derived UUID. */
     public long contentCrc;

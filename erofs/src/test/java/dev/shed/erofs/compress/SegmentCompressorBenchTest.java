@@ -43,7 +43,7 @@ class SegmentCompressorBenchTest {
             total += b.length;
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        SegmentCompressor c = new SegmentCompressor(level);
+        SegmentCompressor c = new SegmentCompressor(level, 1);
         for (int run = 0, runs = Integer.getInteger("shed.bench.runs", 3); run < runs; run++) {
             long c0 = threads.getCurrentThreadCpuTime();
             long blocks = 0;

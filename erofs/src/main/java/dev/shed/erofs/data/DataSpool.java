@@ -43,13 +43,8 @@ public final class DataSpool implements DataTarget, Closeable {
     /** Appends {@code length} bytes of {@code from} starting at {@code offset}; returns where they start here. */
     public long appendFrom(FileChannel from, long offset, long length) throws IOException {
         long at = size;
-        long done = 0;
-        while (done < length) {
-            long n = from.transferTo(offset + done, length - done, channel.position(size));
-            if (n <= 0) throw new IOException("copy into spool stalled at " + (offset + done));
-            done += n;
-            size += n;
-        }
+        transfer(from, offset, length, channel.position(size));
+        size += length;
         return at;
     }
 
@@ -64,10 +59,15 @@ public final class DataSpool implements DataTarget, Closeable {
 
     /** Copies {@code length} bytes at {@code offset} to {@code out} at its current position. */
     public void copyTo(long offset, long length, FileChannel out) throws IOException {
+        transfer(channel, offset, length, out);
+    }
+
+    /** Copies {@code length} bytes at {@code offset} of {@code from} to {@code to}'s current position. */
+    private static void transfer(FileChannel from, long offset, long length, FileChannel to) throws IOException {
         long done = 0;
         while (done < length) {
-            long n = channel.transferTo(offset + done, length - done, out);
-            if (n <= 0) throw new IOException("spool copy stalled at " + (offset + done));
+            long n = from.transferTo(offset + done, length - done, to);
+            if (n <= 0) throw new IOException("copy stalled at byte " + (offset + done) + " of " + (offset + length));
             done += n;
         }
     }

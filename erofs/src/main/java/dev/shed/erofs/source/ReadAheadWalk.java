@@ -33,7 +33,7 @@ import java.util.concurrent.Semaphore;
  */
 final class ReadAheadWalk implements AutoCloseable {
     /** Files up to this size are read ahead whole; larger ones are streamed by the consumer. */
-    static final int READ_AHEAD_MAX = 1 << 20;
+    private static final int READ_AHEAD_MAX = 1 << 20;
     private static final int MAX_QUEUED = 4096;
     private static final int BUDGET_MB = 8;
     private static final String ATTRIBUTES = "unix:mode,ino,dev,nlink,uid,gid,size,rdev,lastModifiedTime";

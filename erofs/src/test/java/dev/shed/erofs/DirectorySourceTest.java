@@ -189,7 +189,7 @@ class DirectorySourceTest {
                 + " && setfattr -n trusted.x -v 0x00ff bin/ping && setfattr -n user.bin -v 0xff00fe80 bin/ping"
                 + " && setfattr -h -n trusted.sym -v 0xbeef link && setfattr -n trusted.fifo -v 0x0102 p"
                 + " && setfattr -n trusted.dev -v 0xaa null && setfattr -n trusted.dir -v 0x01 d"
-                + " && setfattr -n user.empty d && setfattr -n user.big -v 0x" + "5a".repeat(2000) + " big"
+                + " && setfattr -n user.empty d && setfattr -n user.big -v 0x" + "5a".repeat(300) + " big"
                 + " && setfattr -n trusted.root -v 0x00 .");
         socket(root.resolve("sock"));
         return root;

@@ -345,15 +345,17 @@ public final class LayerReader implements AutoCloseable {
     /** SCHILY.xattr.NAME (raw bytes) and LIBARCHIVE.xattr.NAME (URL-encoded name, base64 value). */
     private SortedMap<String, byte[]> xattrs(TarArchiveEntry e, String name) throws LayerFormatException {
         SortedMap<String, byte[]> out = new TreeMap<>();
-        Map<String, String> pax = e.getExtraPaxHeaders();
-        if (pax.isEmpty()) return out;
-        Map<String, byte[]> raw = null;
-        for (Map.Entry<String, String> h : pax.entrySet()) {
+        // From the raw records, not commons-compress's map: that one drops empty values (an empty xattr, which GNU
+        // tar and shed write as "SCHILY.xattr.NAME=") and decodes the rest as UTF-8. Cheap: the raw bytes of the
+        // entry's headers are already in memory, and without an 'x' header the scan stops at the first block.
+        for (Map.Entry<String, byte[]> r : RawPaxHeaders.parse(lastRawHeaders, tap.recordingStart()).entrySet()) {
+            if (r.getKey().startsWith("SCHILY.xattr.")) out.put(r.getKey().substring("SCHILY.xattr.".length()), r.getValue());
+        }
+        for (Map.Entry<String, String> h : e.getExtraPaxHeaders().entrySet()) {
             String key = h.getKey();
             if (key.startsWith("SCHILY.xattr.")) {
-                if (raw == null) raw = RawPaxHeaders.parse(lastRawHeaders, tap.recordingStart());
-                byte[] v = raw.get(key);
-                out.put(key.substring("SCHILY.xattr.".length()), v != null ? v : h.getValue().getBytes(StandardCharsets.UTF_8));
+                // not in the entry's own 'x' header (a global 'g' one, which commons-compress merges in)
+                out.putIfAbsent(key.substring("SCHILY.xattr.".length()), h.getValue().getBytes(StandardCharsets.UTF_8));
             } else if (key.startsWith("LIBARCHIVE.xattr.")) {
                 String xname = java.net.URLDecoder.decode(key.substring("LIBARCHIVE.xattr.".length()), StandardCharsets.UTF_8);
                 try {

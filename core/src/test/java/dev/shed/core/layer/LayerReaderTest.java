@@ -84,12 +84,14 @@ class LayerReaderTest {
         byte[] odd = HexFormat.of().parseHex("ff00fe80c3");
         Processes.check(null, "setfattr", "-n", "security.capability", "-v", "0x" + HexFormat.of().formatHex(cap), f.toString());
         Processes.check(null, "setfattr", "-n", "trusted.odd", "-v", "0x" + HexFormat.of().formatHex(odd), f.toString());
+        Processes.check(null, "setfattr", "-n", "user.empty", f.toString());   // "SCHILY.xattr.user.empty=" in the tar
         Path tar = tmp.resolve("x.tar");
         Processes.check(src, "tar", "--xattrs", "--xattrs-include=*", "--format=pax", "-cf", tar.toString(), "ping");
         List<Read> all = readAll(blob(MediaType.OCI_LAYER_TAR, Files.readAllBytes(tar)));
         assertThat(all).hasSize(1);
         assertThat(all.get(0).entry().xattrs().get("security.capability")).isEqualTo(cap);
         assertThat(all.get(0).entry().xattrs().get("trusted.odd")).isEqualTo(odd);
+        assertThat(all.get(0).entry().xattrs().get("user.empty")).as("an empty value is an xattr too").isEmpty();
     }
 
     @Test

@@ -290,6 +290,7 @@ public final class LayerReader implements AutoCloseable {
         String path;
         try {
             path = EntryPaths.normalise(name);
+            EntryPaths.checkComponentLengths(path);
         } catch (IllegalArgumentException ex) {
             throw new LayerFormatException(layer.digest(), name, ex.getMessage());
         }
@@ -315,9 +316,10 @@ public final class LayerReader implements AutoCloseable {
                 try {
                     String target = EntryPaths.normalise(e.getLinkName() == null ? "" : e.getLinkName());
                     if (target.isEmpty()) throw new IllegalArgumentException("hardlink without a target");
+                    EntryPaths.checkComponentLengths(target);
                     b.linkTarget(target);
                 } catch (IllegalArgumentException ex) {
-                    throw new LayerFormatException(layer.digest(), name, "hardlink target '" + e.getLinkName() + "': " + ex.getMessage());
+                    throw new LayerFormatException(layer.digest(), name, "hardlink target '" + EntryPaths.shorten(e.getLinkName()) + "': " + ex.getMessage());
                 }
                 break;
             case CHAR_DEVICE:

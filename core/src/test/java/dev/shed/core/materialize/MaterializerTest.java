@@ -175,6 +175,31 @@ class MaterializerTest {
     }
 
     @Test
+    void overlongNamesAndOverdeepPathsFailInOneShortLineNamingLayerAndEntry() throws Exception {
+        OciLayoutBuilder layout = new OciLayoutBuilder(tmp.resolve("store"));
+        String longName = "n".repeat(300);
+        var longLayer = OciLayoutBuilder.Layer.gzip(new TarLayerBuilder().dir("etc").file("etc/" + longName, "x"));
+        Digest m = layout.image("long", longLayer).digest();
+        Store store = Store.open(layout.dir());
+        assertThatThrownBy(() -> new Materializer(store, MaterializeOptions.defaults(), Progress.NONE).materialize(m))
+                .isInstanceOf(LayerFormatException.class)
+                .hasMessageStartingWith("layer " + Digest.of(longLayer.bytes()) + " entry 'etc/nnnn")
+                .hasMessageContaining("300 bytes")
+                .extracting(Throwable::getMessage).matches(msg -> msg.length() < 400 && !msg.contains("\n"), "short, one line");
+        assertNothingCached(store, m);
+
+        Integration.requireTool("mkfs.erofs");
+        String deep = "d/".repeat(3000) + "leaf";
+        var deepLayer = OciLayoutBuilder.Layer.gzip(new TarLayerBuilder().file(deep, "deep"));
+        Digest d = layout.image("deep", deepLayer).digest();
+        assertThatThrownBy(() -> new Materializer(store, MKFS, Progress.NONE).materialize(d))
+                .hasMessageStartingWith("layer " + Digest.of(deepLayer.bytes()) + " entry 'd/d/d/")
+                .hasMessageContaining("/d/d/leaf'").hasMessageContaining("too long")
+                .extracting(Throwable::getMessage).matches(msg -> msg.length() < 400 && !msg.contains("\n"), "short, one line");
+        assertNothingCached(store, d);
+    }
+
+    @Test
     void aCorruptedLayerBlobIsRefusedNamingImageAndLayerAndLeavesNothingInTheCache() throws Exception {
         for (MaterializeOptions options : List.of(MaterializeOptions.defaults(), MKFS)) {
             if (options == MKFS) Integration.requireTool("mkfs.erofs");

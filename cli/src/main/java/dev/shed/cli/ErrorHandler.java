@@ -65,7 +65,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
         if (t instanceof FileAlreadyExistsException e) return "already exists: " + e.getFile();
         String m = t.getMessage();
         if (m == null || m.isBlank()) m = t.getClass().getSimpleName();
-        if (t instanceof IOException && !(t instanceof dev.shed.core.store.BlobMismatchException) && !(t instanceof dev.shed.core.layer.LayerFormatException) && t.getClass() != IOException.class) {
+        if (t instanceof IOException && !(t instanceof dev.shed.core.store.BlobMismatchException) && !(t instanceof dev.shed.core.layer.LayerFormatException)
+                && !(t instanceof dev.shed.core.store.StoreLinkException) && t.getClass() != IOException.class) {
             m = t.getClass().getSimpleName() + ": " + m;
         }
         return m;

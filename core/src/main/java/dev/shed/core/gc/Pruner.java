@@ -8,6 +8,7 @@ import dev.shed.core.oci.Digest;
 import dev.shed.core.shed.ShedCatalog;
 import dev.shed.core.store.FileLocks;
 import dev.shed.core.store.Store;
+import dev.shed.core.store.StoreDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,6 +144,8 @@ public final class Pruner {
             case BLOB:
                 return store.blobs().delete(Digest.parse(item.what()));
             case TEMP:
+                // the directory holding it is checked again: replaced by a symlink since the plan, it is refused
+                if (!StoreDirs.exists(store.layout(), item.path().getParent())) return false;
                 if (!Files.exists(item.path(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) return false;
                 dev.shed.core.store.FileTrees.delete(item.path());
                 return true;
@@ -153,7 +156,8 @@ public final class Pruner {
 
     static long sizeOrZero(Path p) {
         try {
-            return Files.size(p);
+            return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS).size();
         } catch (IOException e) {
             return 0;
         }

@@ -6,6 +6,7 @@ import dev.shed.core.oci.Platform;
 import dev.shed.core.store.FileLocks;
 import dev.shed.core.store.FileTrees;
 import dev.shed.core.store.Store;
+import dev.shed.core.store.StoreDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,10 +67,10 @@ public final class ShedManager {
             }
             ShedPaths p = catalog.paths(name);
             FileTrees.delete(p.dataDir()); // a leftover of a crashed create or rm of the same name
-            Files.createDirectories(p.dataDir());
+            StoreDirs.createDirectories(p.dataDir());
             if (snap != null) FileTrees.copy(catalog.snapshotUpper(snap.name()), p.upper());
-            else Files.createDirectories(p.upper());
-            Files.createDirectories(p.work());
+            else StoreDirs.createDirectories(p.upper()); // 0755: the root directory of the shed's tree
+            StoreDirs.createDirectories(p.work(), StoreDirs.PRIVATE_DIR_MODE); // overlayfs scratch
             shed = new Shed(name, image, manifest, platform == null ? null : platform.toString(),
                     Instant.now().truncatedTo(ChronoUnit.SECONDS), fromSnapshot, false);
             catalog.sheds.put(name, shed);
@@ -152,7 +153,7 @@ public final class ShedManager {
             if (catalog.snapshots.get(snapName).isPresent()) throw new ShedConflictException("snapshot " + snapName + " already exists");
             Path data = catalog.snapshots.dataDir(snapName);
             FileTrees.delete(data);
-            Files.createDirectories(data);
+            StoreDirs.createDirectories(data);
             FileTrees.copy(catalog.paths(shedName).upper(), catalog.snapshotUpper(snapName));
             Snapshot snap = new Snapshot(snapName, shedName, shed.image(), shed.manifest(), Instant.now().truncatedTo(ChronoUnit.SECONDS));
             catalog.snapshots.put(snapName, snap);

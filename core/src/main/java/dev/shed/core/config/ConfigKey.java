@@ -23,7 +23,7 @@ public enum ConfigKey {
             "Blobs downloaded in parallel by one pull (1-32)",
             s -> JsonNodeFactory.instance.numberNode(parseConcurrency(s))),
     REGISTRIES_INSECURE("registries.insecure", "",
-            "Comma-separated registry hosts (host[:port]) reached over plain HTTP or unverified TLS",
+            "Comma-separated registry hosts (host[:port]) reached over plain HTTP instead of HTTPS",
             ConfigKey::parseHosts),
     MATERIALIZE_COMPRESSION("materialize.compression", MaterializeOptions.defaults().compression().cliName(),
             "Compression of lowers built lazily by shed create/start: none, lz4, lz4hc (changing it makes existing lowers stale)",

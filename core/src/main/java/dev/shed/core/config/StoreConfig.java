@@ -9,7 +9,7 @@ import java.util.List;
  * @param evictionPolicy     {@code eviction.policy}
  * @param cacheBudget        {@code cache.budget}: bytes cache/ may hold under the LRU policy; -1 when unset
  * @param pullConcurrency    {@code pull.concurrency}: parallel blob downloads per pull
- * @param insecureRegistries {@code registries.insecure}: hosts (host[:port]) reached over plain HTTP / unverified TLS
+ * @param insecureRegistries {@code registries.insecure}: hosts (host[:port]) reached over plain HTTP
  * @param materialize        {@code materialize.compression} and {@code materialize.backend}: how lowers that shed
  *                           create/start build on demand are made (the default level and pcluster size otherwise)
  */

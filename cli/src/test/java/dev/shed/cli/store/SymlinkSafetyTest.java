@@ -124,6 +124,16 @@ class SymlinkSafetyTest {
     }
 
     @Test
+    void aSymlinkedShedsDirIsNeitherPrunedNorWrittenThrough() throws Exception {
+        // outside/subdir looks like the data dir of a shed "subdir" whose record is gone: an orphan prune removes
+        Path link = root.resolve("shed/sheds");
+        plant(link);
+        assertFailsNaming(link, "image", "prune");
+        assertFailsNaming(link, "create", "subdir", "--image", "app");
+        assertSentinelsUntouched();
+    }
+
+    @Test
     void aSymlinkedUsageFileIsNotTouched() throws Exception {
         String hex = manifestHex();
         Path link = root.resolve("shed/usage").resolve(hex);

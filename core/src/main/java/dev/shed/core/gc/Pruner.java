@@ -144,10 +144,9 @@ public final class Pruner {
             case BLOB:
                 return store.blobs().delete(Digest.parse(item.what()));
             case TEMP:
-                // the directory holding it is checked again: replaced by a symlink since the plan, it is refused
-                if (!StoreDirs.exists(store.layout(), item.path().getParent())) return false;
                 if (!Files.exists(item.path(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) return false;
-                dev.shed.core.store.FileTrees.delete(item.path());
+                // the directories holding it are checked again: one replaced by a symlink since the plan is refused
+                dev.shed.core.store.FileTrees.deleteInStore(store.layout(), item.path());
                 return true;
             default:
                 throw new IllegalStateException("unknown prune item " + item.kind());

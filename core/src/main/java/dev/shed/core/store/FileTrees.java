@@ -40,6 +40,15 @@ public final class FileTrees {
     }
 
     /**
+     * {@link #delete(Path)} for a tree inside a store: the directories from the root down to its parent are checked
+     * first, so a symlink among them (a {@code shed/sheds} pointing elsewhere) is an error, never followed.
+     */
+    public static long deleteInStore(StoreLayout layout, Path tree) throws IOException {
+        if (!StoreDirs.exists(layout, tree.toAbsolutePath().getParent())) return 0;
+        return delete(tree);
+    }
+
+    /**
      * Deletes a tree; symlinks are removed, never followed. Each directory is opened relative to its parent's open
      * handle without following links ({@link SecureDirectoryStream}, openat/unlinkat), so a directory swapped for a
      * symlink while the walk runs cannot lead it out of the tree. Tolerates a concurrent delete of the same tree.

@@ -113,7 +113,8 @@ public final class StoreVerifier {
     /** The directories shed keeps under the root: none of them may be a symlink. */
     private List<Path> storeDirs() {
         StoreLayout l = store.layout();
-        return List.of(l.root().resolve("blobs"), l.blobsDir(), l.root().resolve("cache"), l.cacheDir(), l.stateDir(),
+        return List.of(l.root().resolve("blobs"), l.blobsDir(), l.root().resolve("cache"), l.cacheDir(),
+                CacheDir.devicesDir(l).getParent(), CacheDir.devicesDir(l), l.stateDir(),
                 l.ingestDir(), l.tmpDir(), l.locksDir(), l.usageDir(), l.shedsDir(), l.snapshotsDir(), l.mountsDir());
     }
 

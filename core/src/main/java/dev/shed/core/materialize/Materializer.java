@@ -7,6 +7,7 @@ import dev.shed.core.progress.Progress;
 import dev.shed.core.store.AtomicFiles;
 import dev.shed.core.store.FileLocks;
 import dev.shed.core.store.Store;
+import dev.shed.core.store.StoreDirs;
 import dev.shed.core.store.StoreLayout;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,8 +53,8 @@ public final class Materializer {
             if (isCurrent(manifest)) return new Lower(manifest, image, Files.size(image), false);
             Manifest m = Manifest.parse(store.blobs().read(manifest), null);
             List<LayerBlob> layers = new dev.shed.core.image.ImageReader(store).layers(m); // with diff_ids, checked while read
-            Files.createDirectories(layout.tmpDir());
-            Files.createDirectories(layout.cacheDir());
+            StoreDirs.ensure(layout, layout.tmpDir()); // never through a symlink (StoreDirs)
+            StoreDirs.ensure(layout, layout.cacheDir());
             String id = "lower-" + manifest.hex() + "-" + UUID.randomUUID(); // full hex: prune tells live from abandoned by the lower lock
             Path tmp = layout.tmpDir().resolve(id + ".erofs");
             Path scratch = layout.tmpDir().resolve(id + ".d");
@@ -68,6 +69,7 @@ public final class Materializer {
                     ch.force(true);
                 }
                 long size = Files.size(tmp);
+                StoreDirs.setMode(tmp, StoreDirs.READ_ONLY_MODE); // 0444 whatever the umask: nobody rewrites a lower
                 LowerRecord record = record(manifest, size);
                 // record gone first, then the image, then the new record: a crash anywhere leaves no record that
                 // vouches for an image it doesn't describe
@@ -102,6 +104,10 @@ public final class Materializer {
     public boolean isCurrent(Digest manifest) {
         StoreLayout layout = store.layout();
         try {
+            // a symlink in the place of the lower or its record is never served (nor read)
+            if (!StoreDirs.isRegularFile(layout.erofsLower(manifest)) || !StoreDirs.isRegularFile(layout.erofsLowerRecord(manifest))) {
+                return false;
+            }
             byte[] raw = Files.readAllBytes(layout.erofsLowerRecord(manifest));
             LowerRecord have = LowerRecord.parse(raw);
             if (have == null) return false;

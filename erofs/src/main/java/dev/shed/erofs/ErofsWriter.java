@@ -125,12 +125,14 @@ public final class ErofsWriter implements Closeable {
     public void addExternal(ErofsEntry entry, ExternalData data) throws IOException {
         ensureOpen();
         if (entry.type() != EntryType.FILE) throw new IllegalArgumentException("not a regular file: " + entry.path());
-        if (data.device() >= devices.size()) {
-            throw new IllegalArgumentException("file " + entry.path() + " names device " + data.device() + " of " + devices.size());
-        }
-        DeviceSlot slot = devices.get(data.device());
-        if (data.blockOffset() + data.blocks() > slot.blocks()) {
-            throw new IllegalArgumentException("file " + entry.path() + " ends past the end of device " + slot.tag());
+        if (data.blocks() > 0) {   // a file without blocks (empty, or all inline) needs no device
+            if (data.device() >= devices.size()) {
+                throw new IllegalArgumentException("file " + entry.path() + " names device " + data.device() + " of " + devices.size());
+            }
+            DeviceSlot slot = devices.get(data.device());
+            if (data.blockOffset() + data.blocks() > slot.blocks()) {
+                throw new IllegalArgumentException("file " + entry.path() + " ends past the end of device " + slot.tag());
+            }
         }
         Node node = tree.put(entry);
         node.external = true;

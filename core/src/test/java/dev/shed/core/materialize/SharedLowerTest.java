@@ -61,6 +61,7 @@ class SharedLowerTest {
             assertThat(lower.size()).as("the metadata image holds no file data").isLessThan(deviceBytes);
             ErofsOracle.mountedLower(lower, tmp.resolve("mnt-" + c),
                     mnt -> assertThat(TreeSnapshotAccess.diff(want, TreeSnapshotAccess.of(mnt))).as("kernel mount, " + c).isEmpty());
+            ErofsOracle.fsckStructure(lower);
             assertThat(new Materializer(store, shared(c), Progress.NONE).materialize(m).built()).as("reused").isFalse();
         }
     }

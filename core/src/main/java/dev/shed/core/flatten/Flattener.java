@@ -52,6 +52,7 @@ import java.util.Set;
  */
 public final class Flattener {
     private final Progress progress;
+    private final LayerEntries.Opener opener;
     private final PathTable table = new PathTable();
     private final LowerLinks lowerLinks = new LowerLinks();
     private long entries;
@@ -61,7 +62,13 @@ public final class Flattener {
     public record Result(long entries, long dataBytes, int layers, int pathNodes, long tableBytes) {}
 
     public Flattener(Progress progress) {
+        this(progress, LayerEntries::tar);
+    }
+
+    /** A merge that reads each layer's entries through {@code opener} (e.g. from layer indexes instead of tars). */
+    public Flattener(Progress progress, LayerEntries.Opener opener) {
         this.progress = progress;
+        this.opener = opener;
     }
 
     /** Merges {@code layers} (manifest order: oldest first) into {@code sink}. Use each Flattener once. */
@@ -99,7 +106,7 @@ public final class Flattener {
         Progress.Task task = progress.start(layer.digest().shortHex(), "Flattening", layer.descriptor().size());
         LayerPass st = new LayerPass();
         lowerLinks.startLayer();
-        try (LayerReader r = LayerReader.open(layer, task::advance)) {
+        try (LayerEntries r = opener.open(layer, task::advance)) {
             try {
                 entries(l, layer, r, st, sink);
             } catch (LayerFormatException ex) {
@@ -113,8 +120,8 @@ public final class Flattener {
         task.finish("Merged");
     }
 
-    /** One layer's entries, in tar order, to the end of the layer (so its digests are judged). */
-    private void entries(int l, LayerBlob layer, LayerReader r, LayerPass st, FlattenSink sink) throws IOException {
+    /** One layer's entries, in tar order, to the end of the layer (so its integrity is judged). */
+    private void entries(int l, LayerBlob layer, LayerEntries r, LayerPass st, FlattenSink sink) throws IOException {
         ErofsEntry e;
         while ((e = r.next()) != null) {
             String path = e.path();
@@ -137,7 +144,7 @@ public final class Flattener {
                 case FILE:
                     if (wins) {
                         mark(p, l, PathTable.REGULAR);
-                        sink.add(e, r.data());
+                        r.sendFile(sink, e);
                         entries++;
                         bytes += e.size();
                         if (waiting != null) linkAll(waiting, path, sink);
@@ -267,7 +274,7 @@ public final class Flattener {
      * Waiting links to an entry that upper layers hid: the first link in the tree takes the entry's place (its
      * metadata, and its data read now from {@code r} for a file), the others link to it. Returns that first path.
      */
-    private String firstName(List<LowerLinks.Request> waiting, ErofsEntry target, LayerReader r, FlattenSink sink) throws IOException {
+    private String firstName(List<LowerLinks.Request> waiting, ErofsEntry target, LayerEntries r, FlattenSink sink) throws IOException {
         String first = null;
         for (LowerLinks.Request w : waiting) {
             if (!w.emit()) continue;
@@ -277,7 +284,7 @@ public final class Flattener {
                         target.mtimeSeconds(), target.mtimeNanos(), target.size(), target.linkTarget(), target.devMajor(),
                         target.devMinor(), target.xattrs());
                 if (r != null) {
-                    sink.add(copy, r.data());
+                    r.sendFile(sink, copy);
                     bytes += target.size();
                 } else {
                     sink.add(copy);
@@ -300,7 +307,7 @@ public final class Flattener {
      * regular file with the target's metadata); the other links become hardlinks to that one.
      */
     private void copyShadowedTargets(LayerBlob layer, LayerPass st, FlattenSink sink) throws IOException {
-        try (LayerReader r = LayerReader.open(layer, null)) {
+        try (LayerEntries r = opener.open(layer, null)) {
             ErofsEntry e;
             while (!st.deferred.isEmpty() && (e = r.next()) != null) {
                 if (e.type() != EntryType.FILE) continue;
@@ -309,7 +316,7 @@ public final class Flattener {
                 ErofsEntry first = links.get(0);
                 ErofsEntry copy = new ErofsEntry(first.path(), EntryType.FILE, e.permissions(), e.uid(), e.gid(),
                         e.mtimeSeconds(), e.mtimeNanos(), e.size(), null, 0, 0, e.xattrs());
-                sink.add(copy, r.data());
+                r.sendFile(sink, copy);
                 entries++;
                 bytes += e.size();
                 for (ErofsEntry other : links.subList(1, links.size())) {

@@ -51,7 +51,8 @@ public final class DirectorySource {
     }
 
     public void writeTo(Sink sink) throws IOException {
-        try (ReadAheadWalk walk = new ReadAheadWalk(root)) {
+        // A symlink to the tree is followed here only, so the root entry is the directory's, not the link's.
+        try (ReadAheadWalk walk = new ReadAheadWalk(root.toRealPath())) {
             for (ReadAheadWalk.Item item = walk.next(); item != null; item = walk.next()) {
                 if (item.data() != null) {
                     sink.add(item.entry(), new ByteArrayInputStream(item.data()));

@@ -57,6 +57,7 @@ public final class NativeXattrs {
         byte[] cPath = cString(path.toString().getBytes(FILE_NAMES));
         SortedMap<String, byte[]> out = new TreeMap<>();
         int listed = list(path, cPath);
+        if (listed == 0) return out;   // most files: one system call
         byte[] list = names.getByteArray(0, listed);
         for (int start = 0; start < listed; ) {
             int end = start;
@@ -141,7 +142,16 @@ public final class NativeXattrs {
 
     /** libc's calls, bound once by JNA's direct mapping (static natives; ssize_t and size_t are 64-bit here). */
     private static final class Libc {
+        /** Held so it stays configured: JNA logs its own failures with stack traces; ours is the one-line error. */
+        private static final java.util.logging.Logger JNA_LOG = java.util.logging.Logger.getLogger("com.sun.jna");
+
         static {
+            JNA_LOG.setLevel(java.util.logging.Level.SEVERE);
+            // Without this, JNA's NativeLibrary runs `/sbin/ldconfig -p` on Linux to learn library directories:
+            // a process spawn (~0.07 s CPU) for nothing, since libc.so.6 is found by the dynamic loader itself.
+            if (System.getProperty("jna.platform.library.path") == null) {
+                System.setProperty("jna.platform.library.path", "");
+            }
             Native.register(Libc.class, Platform.C_LIBRARY_NAME);
         }
 

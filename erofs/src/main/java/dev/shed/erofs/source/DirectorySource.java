@@ -23,10 +23,10 @@ import java.nio.file.Path;
 public final class DirectorySource {
     /** Where the entries go: an {@link ErofsWriter}, or anything else that takes them in the same form. */
     public interface Sink {
-        /** Any entry without data: directory, symlink, hardlink (target is the first path of the inode), device, fifo, socket. */
+        /** An entry without data: directory, symlink, hardlink (to the inode's first path), device, fifo, socket. */
         void add(ErofsEntry entry) throws IOException;
 
-        /** A regular file; {@code data} is its content as read now (its length may differ from the size if the file changed). */
+        /** A regular file; {@code data} is its content as read now (a file that changed may give more or less). */
         void add(ErofsEntry file, InputStream data) throws IOException;
     }
 

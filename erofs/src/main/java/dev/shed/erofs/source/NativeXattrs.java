@@ -24,11 +24,12 @@ import java.util.TreeMap;
  * opened and a symlink's own attributes are read, never its target's.
  *
  * <p>Through JNA's direct mapping (one JNI call per system call, no proxy), because Java 17 has no supported
- * foreign-function API; see docs/erofs.md ("Extended attributes"). JNA's native stub is loaded on first use, so
+ * foreign-function API; see docs/erofs.md ("Why JNA, and what it costs"). JNA's native stub is loaded on first use, so
  * commands that never read a directory tree never load it. An instance keeps its buffers between calls: use one
  * per thread.
  */
 public final class NativeXattrs {
+    /** errno values of Linux on x86-64 and aarch64 (the generic ones). */
     private static final int ERANGE = 34;
     private static final int ENODATA = 61;
     private static final int EOPNOTSUPP = 95;
@@ -95,10 +96,12 @@ public final class NativeXattrs {
             } catch (LastErrorException e) {
                 if (e.getErrorCode() == ENODATA) return null;
                 if (e.getErrorCode() != ERANGE) {
-                    throw failure("read extended attribute " + new String(name, StandardCharsets.UTF_8) + " of", path, e);
+                    String what = "read extended attribute " + new String(name, StandardCharsets.UTF_8) + " of";
+                    throw failure(what, path, e);
                 }
             }
-            value = new Memory(Math.max(value.size() * 2, askedSize(() -> Libc.lgetxattr(cPath, cName, null, 0), path)));
+            long asked = askedSize(() -> Libc.lgetxattr(cPath, cName, null, 0), path);
+            value = new Memory(Math.max(value.size() * 2, asked));
         }
     }
 

@@ -24,9 +24,9 @@ import java.util.TreeMap;
  * opened and a symlink's own attributes are read, never its target's.
  *
  * <p>Through JNA's direct mapping (one JNI call per system call, no proxy), because Java 17 has no supported
- * foreign-function API; see docs/erofs.md ("Why JNA, and what it costs"). JNA's native stub is loaded on first use, so
- * commands that never read a directory tree never load it. An instance keeps its buffers between calls: use one
- * per thread.
+ * foreign-function API; see docs/erofs.md ("Why JNA, and what it costs"). JNA's native stub is loaded on first
+ * use, so commands that never read a directory tree never load it. An instance keeps its buffers between calls:
+ * use one per thread.
  */
 public final class NativeXattrs {
     /** errno values of Linux on x86-64 and aarch64 (the generic ones). */

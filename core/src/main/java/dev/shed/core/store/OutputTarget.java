@@ -150,6 +150,7 @@ public final class OutputTarget implements Closeable {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
+            keepModeOf(target, temp);
             AtomicFiles.move(temp, target);
             temp = null;
         } else if (temp != null) {
@@ -167,6 +168,15 @@ public final class OutputTarget implements Closeable {
             }
         }
         committed = true;
+    }
+
+    /** A file being replaced keeps its permission bits (a private 0600 output stays private). */
+    private static void keepModeOf(Path existing, Path replacement) throws IOException {
+        try {
+            StoreDirs.setMode(replacement, Files.getPosixFilePermissions(existing, LinkOption.NOFOLLOW_LINKS));
+        } catch (java.nio.file.NoSuchFileException | UnsupportedOperationException absent) {
+            // a new file: the umask decides, as for any file a command creates
+        }
     }
 
     /** Releases what is open; without a commit, a file target is left as it was (the temp file is removed). */

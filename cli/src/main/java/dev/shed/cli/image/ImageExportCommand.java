@@ -7,19 +7,15 @@ import dev.shed.core.flatten.Flattener;
 import dev.shed.core.flatten.TarSink;
 import dev.shed.core.image.ImageReader;
 import dev.shed.core.layer.LayerBlob;
-import dev.shed.core.oci.Descriptor;
 import dev.shed.core.oci.Manifest;
 import dev.shed.core.oci.Platform;
-import dev.shed.core.store.AtomicFiles;
 import dev.shed.core.store.FileLocks;
+import dev.shed.core.store.OutputTarget;
 import dev.shed.core.store.Store;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,8 +40,14 @@ public final class ImageExportCommand implements Callable<Integer> {
     String platform;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
-            description = "Where to write the tar; '-' for stdout. A file appears only when complete.")
+            description = {"Where to write the tar; '-' for stdout. A file appears only when complete (temp file "
+                    + "beside it, renamed into place); a FIFO or character device (/dev/null) is written into, never "
+                    + "replaced. The directory must exist."})
     String output;
+
+    @Option(names = OutputTarget.BLOCK_DEVICE_FLAG,
+            description = "Allow FILE to be a block device: the tar overwrites the device from its first byte.")
+    boolean writeBlockDevice;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -55,8 +57,7 @@ public final class ImageExportCommand implements Callable<Integer> {
         Store store = GlobalOptions.openStore();
         ImageReader reader = new ImageReader(store);
         Manifest manifest = reader.select(reader.resolve(name), platform == null ? null : Platform.parse(platform));
-        List<LayerBlob> layers = new ArrayList<>();
-        for (Descriptor d : manifest.layers()) layers.add(new LayerBlob(d, () -> store.blobs().open(d.digest())));
+        List<LayerBlob> layers = reader.layers(manifest); // digests and diff_ids checked while read
         boolean toStdout = output.equals("-");
         try (FileLocks.Held session = store.writeSession();
              ProgressDisplay progress = ProgressDisplay.forTerminal(spec.commandLine().getErr(), System.console() == null)) {
@@ -66,24 +67,23 @@ public final class ImageExportCommand implements Callable<Integer> {
                 out.flush();
                 if (System.out.checkError()) throw new java.io.IOException("writing the tar to stdout failed");
             } else {
-                Path target = Path.of(output).toAbsolutePath();
-                Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-                try {
-                    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                        write(layers, out, progress);
-                    }
-                    AtomicFiles.move(tmp, target);
-                } finally {
-                    Files.deleteIfExists(tmp);
+                try (OutputTarget target = OutputTarget.open(Path.of(output), writeBlockDevice)) {
+                    write(layers, target.stream(), progress);
+                    target.commit();
                 }
             }
         }
         return ExitCodes.OK;
     }
 
-    private static void write(List<LayerBlob> layers, OutputStream out, ProgressDisplay progress) throws java.io.IOException {
-        try (TarSink sink = new TarSink(out)) {
+    private void write(List<LayerBlob> layers, OutputStream out, ProgressDisplay progress) throws java.io.IOException {
+        // no end blocks after a failure: a reader of stdout must see a truncated archive, never a complete one
+        TarSink sink = new TarSink(out);
+        try {
             new Flattener(progress).flatten(layers, sink);
+        } catch (dev.shed.core.layer.LayerIntegrityException e) {
+            throw e.inImage("image " + name);
         }
+        sink.close();
     }
 }

@@ -15,6 +15,7 @@ import dev.shed.core.store.BlobMismatchException;
 import dev.shed.core.store.BlobWriter;
 import dev.shed.core.store.FileLocks;
 import dev.shed.core.store.Store;
+import dev.shed.core.store.StoreDirs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ public final class ArchiveImporter {
     }
 
     public List<Imported> importFrom(Path archive, Options options) throws IOException {
-        try (ImageSource source = ImageSource.open(archive, store.layout().tmpDir())) {
+        try (ImageSource source = ImageSource.open(archive, StoreDirs.ensure(store.layout(), store.layout().tmpDir()))) {
             return importFrom(source, options);
         }
     }
@@ -162,9 +163,10 @@ public final class ArchiveImporter {
                               Map<Digest, Descriptor> blobs, List<Descriptor> parents, String what) throws IOException {
         Manifest m = Manifest.parse(readChecked(source, d, what), d.mediaType());
         options.limits().check(m, what.strip());
+        byte[] config = readChecked(source, m.config(), what + " config");
+        ImageConfig parsed = ConfigCheck.check(config, m, what.strip()); // a config shed can't read would break ls for the whole store
         if (wanted != null) {
-            byte[] config = readChecked(source, m.config(), what + " config");
-            Platform actual = ImageConfig.parse(config, what + " config " + m.config().digest()).platform();
+            Platform actual = parsed == null ? null : parsed.platform();
             if (!wanted.matches(actual)) {
                 throw new ImageNotFoundException(what + " is for " + (actual == null ? "an unknown platform" : actual) + ", not " + wanted);
             }

@@ -7,8 +7,10 @@ import dev.shed.core.config.StoreConfig;
 import dev.shed.core.gc.DiskUsage;
 import dev.shed.core.gc.Pruner;
 import dev.shed.core.gc.StoreVerifier;
+import dev.shed.core.shed.ImageMounts;
 import dev.shed.core.shed.ImageSource;
 import dev.shed.core.shed.LocalImageSource;
+import dev.shed.core.shed.LowerMounter;
 import dev.shed.core.shed.MountRunner;
 import dev.shed.core.shed.MountTable;
 import dev.shed.core.shed.ShedCatalog;
@@ -23,17 +25,16 @@ import java.io.IOException;
  * {@link ImageSource}.
  */
 public record Lifecycle(Store store, StoreConfig config, ShedCatalog catalog, Lowers lowers, ShedManager sheds,
-                        Pruner pruner, DiskUsage diskUsage, StoreVerifier verifier) {
+                        ImageMounts imageMounts, Pruner pruner, DiskUsage diskUsage, StoreVerifier verifier) {
 
     public static Lifecycle open(Store store, LowerSource source) throws IOException {
-        MountTable table = new MountTable();
-        return open(store, source, new MountRunner(table), table, new LocalImageSource(store));
+        return open(store, source, new LocalImageSource(store));
     }
 
     /** With another way to find images (e.g. pull when missing). */
     public static Lifecycle open(Store store, LowerSource source, ImageSource images) throws IOException {
         MountTable table = new MountTable();
-        return open(store, source, new MountRunner(table), table, images);
+        return open(store, source, new MountRunner(LowerMounter.forStore(store, table)), table, images);
     }
 
     public static Lifecycle open(Store store, LowerSource source, ShedRunner runner, MountTable table, ImageSource images)
@@ -41,7 +42,9 @@ public record Lifecycle(Store store, StoreConfig config, ShedCatalog catalog, Lo
         StoreConfig config = new ConfigFile(store).load();
         ShedCatalog catalog = new ShedCatalog(store.layout(), runner, table);
         Lowers lowers = new Lowers(store, source, catalog, config);
-        return new Lifecycle(store, config, catalog, lowers, new ShedManager(store, catalog, lowers, images),
-                new Pruner(store, catalog, lowers), new DiskUsage(store, catalog, lowers), new StoreVerifier(store, catalog));
+        ImageMounts imageMounts = new ImageMounts(store, lowers, images, LowerMounter.forStore(store, table));
+        return new Lifecycle(store, config, catalog, lowers, new ShedManager(store, catalog, lowers, images), imageMounts,
+                new Pruner(store, catalog, lowers, imageMounts), new DiskUsage(store, catalog, lowers),
+                new StoreVerifier(store, catalog));
     }
 }

@@ -26,11 +26,14 @@ public final class Store {
         this.names = new ImageNames(layout, locks, blobs);
     }
 
-    /** Opens (creating when absent) the store at {@code root}. */
+    /**
+     * Opens (creating when absent) the store at {@code root}. Directories are created with fixed modes and a symlink
+     * below the root where a store directory belongs is an error (see {@link StoreDirs}).
+     */
     public static Store open(Path root) throws IOException {
         StoreLayout layout = new StoreLayout(root);
-        Files.createDirectories(layout.blobsDir());
-        Files.createDirectories(layout.stateDir());
+        StoreDirs.ensure(layout, layout.blobsDir());
+        StoreDirs.ensure(layout, layout.stateDir());
         if (!Files.exists(layout.ociLayoutFile())) {
             AtomicFiles.write(layout.ociLayoutFile(), "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
         }
@@ -65,5 +68,13 @@ public final class Store {
     /** Exclusive access for garbage collection: no write session is in progress while held. */
     public FileLocks.Held gcSession() {
         return locks.exclusive(GC_LOCK);
+    }
+
+    /**
+     * {@link #gcSession()} only if no write session is in progress now (or this thread already holds it
+     * exclusively): lets eviction outside prune remove derived files that a write session may be about to name.
+     */
+    public java.util.Optional<FileLocks.Held> tryGcSession() {
+        return locks.tryExclusive(GC_LOCK);
     }
 }

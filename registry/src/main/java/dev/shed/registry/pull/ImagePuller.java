@@ -92,6 +92,8 @@ public final class ImagePuller implements AutoCloseable {
             long bytes = sizes.stream().mapToLong(Long::longValue).sum();
             int fetched = (int) sizes.stream().filter(s -> s > 0).count();
 
+            // a config shed can't read must never get a name (it would break `image ls` for the whole store)
+            for (Manifest m : manifests) dev.shed.core.image.ConfigCheck.check(store.blobs().read(m.config().digest()), m, ref.toString());
             List<Digest> stored = new ArrayList<>();
             for (Manifest m : manifests) stored.add(store.blobs().put(m.raw()));
             Descriptor target = index != null ? index.descriptor() : manifests.get(0).descriptor();

@@ -48,7 +48,8 @@ public final class ConfigFile {
         stored(raw, ConfigKey.REGISTRIES_INSECURE).forEach(n -> insecure.add(n.asText()));
         MaterializeOptions materialize = MaterializeOptions.defaults()
                 .withCompression(MaterializeOptions.Compression.parse(stored(raw, ConfigKey.MATERIALIZE_COMPRESSION).asText()))
-                .withBackend(MaterializeOptions.Backend.parse(stored(raw, ConfigKey.MATERIALIZE_BACKEND).asText()));
+                .withBackend(MaterializeOptions.Backend.parse(stored(raw, ConfigKey.MATERIALIZE_BACKEND).asText()))
+                .withLayout(MaterializeOptions.Layout.parse(stored(raw, ConfigKey.MATERIALIZE_LAYOUT).asText()));
         return new StoreConfig(policy, budget.isNull() ? -1 : budget.asLong(), concurrency, insecure, materialize);
     }
 

@@ -30,7 +30,11 @@ public enum ConfigKey {
             s -> JsonNodeFactory.instance.textNode(MaterializeOptions.Compression.parse(s).cliName())),
     MATERIALIZE_BACKEND("materialize.backend", MaterializeOptions.defaults().backend().cliName(),
             "Who writes lazily built lowers: java (shed's EROFS writer) or mkfs.erofs (host tool)",
-            s -> JsonNodeFactory.instance.textNode(MaterializeOptions.Backend.parse(s).cliName()));
+            s -> JsonNodeFactory.instance.textNode(MaterializeOptions.Backend.parse(s).cliName())),
+    MATERIALIZE_LAYOUT("materialize.layout", MaterializeOptions.DEFAULT_LAYOUT.cliName(),
+            "How lowers are stored: flat (one self-contained image) or shared (a metadata image over per-layer data "
+                    + "devices, each layer's data stored once; java backend only)",
+            s -> JsonNodeFactory.instance.textNode(MaterializeOptions.Layout.parse(s).cliName()));
 
     private final String key;
     private final String defaultValue;

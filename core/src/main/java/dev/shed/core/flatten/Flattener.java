@@ -43,6 +43,7 @@ import java.util.Map;
  */
 public final class Flattener {
     private final Progress progress;
+    private final LayerEntries.Opener opener;
     private final PathTable table = new PathTable();
     private long entries;
     private long bytes;
@@ -51,7 +52,13 @@ public final class Flattener {
     public record Result(long entries, long dataBytes, int layers, int pathNodes, long tableBytes) {}
 
     public Flattener(Progress progress) {
+        this(progress, LayerEntries::tar);
+    }
+
+    /** A merge that reads each layer's entries through {@code opener} (e.g. from layer indexes instead of tars). */
+    public Flattener(Progress progress, LayerEntries.Opener opener) {
         this.progress = progress;
+        this.opener = opener;
     }
 
     /** Merges {@code layers} (manifest order: oldest first) into {@code sink}. Use each Flattener once. */
@@ -79,7 +86,7 @@ public final class Flattener {
         if (l > Short.MAX_VALUE) throw new LayerFormatException(layer.digest(), null, "more than 32767 layers");
         Progress.Task task = progress.start(layer.digest().shortHex(), "Flattening", layer.descriptor().size());
         LayerPass st = new LayerPass();
-        try (LayerReader r = LayerReader.open(layer, task::advance)) {
+        try (LayerEntries r = opener.open(layer, task::advance)) {
             ErofsEntry e;
             while ((e = r.next()) != null) {
                 String path = e.path();
@@ -96,7 +103,7 @@ public final class Flattener {
                     case FILE:
                         if (wins) {
                             mark(p, l, PathTable.REGULAR);
-                            sink.add(e, r.data());
+                            r.sendFile(sink, e);
                             entries++;
                             bytes += e.size();
                         } else {
@@ -168,7 +175,7 @@ public final class Flattener {
      * regular file with the target's metadata); the other links become hardlinks to that one.
      */
     private void copyShadowedTargets(LayerBlob layer, LayerPass st, FlattenSink sink) throws IOException {
-        try (LayerReader r = LayerReader.open(layer, null)) {
+        try (LayerEntries r = opener.open(layer, null)) {
             ErofsEntry e;
             while (!st.deferred.isEmpty() && (e = r.next()) != null) {
                 if (e.type() != EntryType.FILE) continue;
@@ -177,7 +184,7 @@ public final class Flattener {
                 ErofsEntry first = links.get(0);
                 ErofsEntry copy = new ErofsEntry(first.path(), EntryType.FILE, e.permissions(), e.uid(), e.gid(),
                         e.mtimeSeconds(), e.mtimeNanos(), e.size(), null, 0, 0, e.xattrs());
-                sink.add(copy, r.data());
+                r.sendFile(sink, copy);
                 entries++;
                 bytes += e.size();
                 for (ErofsEntry other : links.subList(1, links.size())) {

@@ -1,6 +1,8 @@
 package dev.shed.core.materialize;
 
 import dev.shed.core.layer.LayerBlob;
+import dev.shed.core.materialize.shared.LayerDevices;
+import dev.shed.core.materialize.shared.MetadataImageBuilder;
 import dev.shed.core.oci.Descriptor;
 import dev.shed.core.oci.Digest;
 import dev.shed.core.oci.Manifest;
@@ -15,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -22,6 +25,11 @@ import java.util.UUID;
  * ({@link LowerRecord}) matches the current options is reused; otherwise it is built into the store's tmp
  * directory and renamed into place, under a per-manifest lock so concurrent processes build it once. A reader
  * never sees a partial image, and never an image built with other parameters.
+ *
+ * <p>With the {@code shared} layout the image is a metadata image over the layers' data devices
+ * ({@link LayerDevices}): the missing devices are built first (each under its own lock; lock order is always
+ * {@code lower-<m>} then {@code layerdev-…}), then the image from their indexes alone, so a manifest whose devices
+ * all exist is materialized without reading a layer blob.
  */
 public final class Materializer {
     private final Store store;
@@ -30,6 +38,10 @@ public final class Materializer {
     private final ErofsBackend builder;
 
     public Materializer(Store store, MaterializeOptions options, Progress progress) {
+        if (options.layout() == MaterializeOptions.Layout.SHARED && options.backend() != MaterializeOptions.Backend.JAVA) {
+            throw new IllegalArgumentException("the shared layout is written by the java backend only (not "
+                    + options.backend().cliName() + ")");
+        }
         this.store = store;
         this.options = options;
         this.progress = progress == null ? Progress.NONE : progress;
@@ -47,15 +59,19 @@ public final class Materializer {
 
     /** The lower of {@code manifest}, built now unless a current one exists. */
     public Lower materialize(Digest manifest) throws IOException {
+        Lower have = currentLower(manifest);
+        if (have != null) return have;
         StoreLayout layout = store.layout();
         Path image = layout.erofsLower(manifest);
-        if (isCurrent(manifest)) return new Lower(manifest, image, Files.size(image), false);
         try (FileLocks.Held session = store.writeSession(); FileLocks.Held lock = store.locks().exclusive(lockName(manifest))) {
-            if (isCurrent(manifest)) return new Lower(manifest, image, Files.size(image), false);
+            have = currentLower(manifest);
+            if (have != null) return have;
             Manifest m = Manifest.parse(store.blobs().read(manifest), null);
+            boolean shared = options.layout() == MaterializeOptions.Layout.SHARED;
             List<LayerBlob> layers = new ArrayList<>();
             for (Descriptor d : m.layers()) {
-                if (!store.blobs().exists(d.digest())) {
+                // a shared lower needs a blob only for a layer whose data device is missing (checked when building it)
+                if (!shared && !store.blobs().exists(d.digest())) {
                     throw new IOException("layer " + d.digest() + " of manifest " + manifest + " is not in the store (pull the image again)");
                 }
                 layers.add(new LayerBlob(d, () -> store.blobs().open(d.digest())));
@@ -66,24 +82,42 @@ public final class Materializer {
             Path tmp = layout.tmpDir().resolve(id + ".erofs");
             Path scratch = layout.tmpDir().resolve(id + ".d");
             try {
-                Files.createDirectories(scratch);
-                builder.build(layers, tmp, scratch, options, progress, uuid(manifest), buildTime(m));
+                List<LowerRecord.DeviceUse> devices = List.of();
+                if (shared) {
+                    devices = buildShared(layers, tmp, manifest, m);
+                } else {
+                    Files.createDirectories(scratch);
+                    builder.build(layers, tmp, scratch, options, progress, uuid(manifest), buildTime(m));
+                }
                 try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
                     ch.force(true);
                 }
                 long size = Files.size(tmp);
-                LowerRecord record = record(manifest, size);
+                LowerRecord record = record(manifest, size, devices);
                 // record gone first, then the image, then the new record: a crash anywhere leaves no record that
                 // vouches for an image it doesn't describe
                 Files.deleteIfExists(layout.erofsLowerRecord(manifest));
                 AtomicFiles.move(tmp, image);
                 AtomicFiles.write(layout.erofsLowerRecord(manifest), record.toJson());
-                return new Lower(manifest, image, size, true);
+                return new Lower(manifest, image, size, true, record.devicePaths(layout.root()));
             } finally {
                 Files.deleteIfExists(tmp);
                 MkfsErofsBuilder.deleteTree(scratch);
             }
         }
+    }
+
+    private List<LowerRecord.DeviceUse> buildShared(List<LayerBlob> layers, Path tmp, Digest manifest, Manifest m)
+            throws IOException {
+        LayerDevices devices = new LayerDevices(store, JavaErofsBuilder.erofsOptions(options, null, 0), progress);
+        Map<Digest, LayerDevices.Device> byLayer = devices.ensure(layers);
+        Progress.Task task = progress.start(manifest.shortHex(), "Writing metadata image", -1);
+        List<LayerDevices.Device> table = new MetadataImageBuilder(devices).build(layers, byLayer, tmp,
+                JavaErofsBuilder.erofsOptions(options, uuid(manifest), buildTime(m)), progress);
+        task.finish("Written");
+        Path root = store.layout().root();
+        return table.stream().map(d -> new LowerRecord.DeviceUse(d.layer(),
+                root.relativize(d.path()).toString(), d.blocks())).toList();
     }
 
     /** The image's volume UUID: the first 16 bytes of the manifest digest (stable, distinct per manifest). */
@@ -104,22 +138,40 @@ public final class Materializer {
 
     /** Whether the lower exists and was built with exactly the current options (no build, no lock). */
     public boolean isCurrent(Digest manifest) {
-        StoreLayout layout = store.layout();
         try {
-            byte[] raw = Files.readAllBytes(layout.erofsLowerRecord(manifest));
-            LowerRecord have = LowerRecord.parse(raw);
-            if (have == null) return false;
-            long size = Files.size(layout.erofsLower(manifest));
-            return have.key().equals(record(manifest, size).key()) && have.size() == size;
-        } catch (NoSuchFileException e) {
-            return false;
+            return currentLower(manifest) != null;
         } catch (IOException e) {
             return false;
         }
     }
 
-    private LowerRecord record(Digest manifest, long size) throws IOException {
-        return new LowerRecord(LowerRecord.FORMAT_VERSION, manifest, options.backend().cliName(), builder.writer(),
-                options.compression().cliName(), options.effectiveLevel(), options.pclusterSize(), size);
+    /**
+     * The lower if its record matches the current options and sizes, and (shared) every data device it names is
+     * complete: present at its recorded size with its index beside it. Null otherwise.
+     */
+    private Lower currentLower(Digest manifest) throws IOException {
+        StoreLayout layout = store.layout();
+        try {
+            LowerRecord have = LowerRecord.read(layout, manifest);
+            if (have == null) return null;
+            Path image = layout.erofsLower(manifest);
+            long size = Files.size(image);
+            if (!have.key().equals(record(manifest, size, List.of()).key()) || have.size() != size) return null;
+            for (LowerRecord.DeviceUse d : have.devices()) {
+                Path dev = d.resolve(layout.root());
+                if (Files.size(dev) != d.blocks() * 4096 || !Files.exists(Path.of(dev + ".idx"))) return null;
+            }
+            return new Lower(manifest, image, size, false, have.devicePaths(layout.root()));
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    private LowerRecord record(Digest manifest, long size, List<LowerRecord.DeviceUse> devices) throws IOException {
+        boolean shared = options.layout() == MaterializeOptions.Layout.SHARED;
+        String writer = shared ? JavaErofsBuilder.WRITER_FORMAT + "+" + MetadataImageBuilder.FORMAT : builder.writer();
+        return new LowerRecord(LowerRecord.FORMAT_VERSION, manifest, options.backend().cliName(), writer,
+                options.compression().cliName(), options.effectiveLevel(), options.pclusterSize(), size,
+                options.layout().cliName(), devices);
     }
 }

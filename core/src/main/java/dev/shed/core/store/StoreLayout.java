@@ -23,6 +23,12 @@ public record StoreLayout(Path root) {
     public Path erofsLower(Digest manifest) { return cacheDir().resolve(manifest.hex() + ".erofs"); }
     /** The parameters a lower was built with, beside it; a lower without a matching record is rebuilt. */
     public Path erofsLowerRecord(Digest manifest) { return cacheDir().resolve(manifest.hex() + ".erofs.json"); }
+    /** Data devices of shared lowers: one per layer and device key (see docs/shared-lowers.md). */
+    public Path layerDevicesDir() { return root.resolve("cache").resolve("layers").resolve("sha256"); }
+    /** A layer's data device: its files' data, built with the parameters {@code key} names. */
+    public Path layerDevice(Digest layer, String key) { return layerDevicesDir().resolve(layer.hex() + "." + key + ".erofsdev"); }
+    /** The index of a data device: every entry of the layer and where its data sits; written after the device. */
+    public Path layerDeviceIndex(Digest layer, String key) { return layerDevicesDir().resolve(layer.hex() + "." + key + ".erofsdev.idx"); }
     /** Legacy per-layer ext4 caches of shed v0.5.0: accounted and prunable, never served. */
     public Path legacyExt4(Digest layer) { return cacheDir().resolve(layer.hex() + ".ext4"); }
 

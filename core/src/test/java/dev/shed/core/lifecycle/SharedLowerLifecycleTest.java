@@ -279,6 +279,36 @@ class SharedLowerLifecycleTest {
         assertThat(lc.lowers().deviceRefs().freedBy(Set.of())).isEmpty();
     }
 
+    @Test
+    void pruneInThisProcessRacingTwoProcessesMaterializingManifestsThatShareLayersLosesNoDevice() throws Exception {
+        Lifecycle lc = open("manual", "none");
+        store.names().remove("extensions"); // unnamed: every --cache-only prune evicts their lowers, then their devices
+        store.names().remove("full");
+        List<Process> workers = new ArrayList<>();
+        for (Descriptor d : List.of(images.extensions, images.full)) {
+            workers.add(Jvm.start(SharedMaterializeWorker.class, tmp.resolve(d.digest().shortHex() + ".log"),
+                    store.layout().root().toString(), d.digest().toString(), "25"));
+        }
+        long devicesRemoved = 0;
+        while (workers.stream().anyMatch(Process::isAlive)) {
+            devicesRemoved += lc.pruner().prune(new PruneOptions(false, true, false), i -> {}).count(PruneItem.Kind.DEVICE);
+            Thread.sleep(15);
+        }
+        long checked = 0;
+        for (Process w : workers) {
+            assertThat(w.waitFor(5, TimeUnit.MINUTES)).isTrue();
+            String out = new String(w.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(w.exitValue()).as(Files.readString(tmp.resolve(images.extensions.digest().shortHex() + ".log"))
+                    + Files.readString(tmp.resolve(images.full.digest().shortHex() + ".log"))).isZero();
+            checked += out.lines().filter("checked"::equals).count();
+        }
+        assertThat(checked).as("the workers found their lowers cached and whole").isPositive();
+        assertThat(devicesRemoved).as("prune really removed devices while they ran").isPositive();
+        lc.pruner().prune(new PruneOptions(false, true, false), i -> {});
+        assertThat(CacheFiles.of(store)).as("nothing half-visible left").isEmpty();
+        assertThat(lc.verifier().verify().problems()).isEmpty();
+    }
+
     // --- helpers ---
 
     /** A build in progress elsewhere: another thread holds {@code lock} until the returned handle is closed. */

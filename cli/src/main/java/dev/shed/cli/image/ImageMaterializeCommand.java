@@ -95,7 +95,8 @@ public final class ImageMaterializeCommand implements Callable<Integer> {
             lower = Lifecycle.open(store, new MaterializerSource(materializer)).lowers().ensure(manifest.digest());
         }
         LowerRecord record = LowerRecord.read(store.layout(), manifest.digest());
-        List<LowerRecord.DeviceUse> devices = record == null ? List.of() : record.devices();
+        List<LowerRecord.Device> devices = record == null ? List.of() : record.devices();
+        List<Path> devicePaths = record == null ? List.of() : record.devicePaths(store.layout());
         if (format.json()) {
             ObjectNode o = Json.object();
             o.put("manifest", manifest.digest().toString());
@@ -103,17 +104,18 @@ public final class ImageMaterializeCommand implements Callable<Integer> {
             o.put("path", lower.toString());
             o.put("size", java.nio.file.Files.size(lower));
             ArrayNode devs = o.putArray("devices");
-            for (LowerRecord.DeviceUse d : devices) {
+            for (int i = 0; i < devices.size(); i++) {
+                LowerRecord.Device d = devices.get(i);
                 ObjectNode x = devs.addObject();
                 x.put("layer", d.layer().toString());
-                x.put("path", d.resolve(store.layout().root()).toString());
+                x.put("path", devicePaths.get(i).toString());
                 x.put("blocks", d.blocks());
                 x.put("size", d.blocks() * 4096);
             }
             out.println(Json.pretty(o));
         } else {
             out.println(lower);
-            for (LowerRecord.DeviceUse d : devices) out.println(d.resolve(store.layout().root()));
+            for (Path d : devicePaths) out.println(d);
         }
         out.flush();
         return ExitCodes.OK;

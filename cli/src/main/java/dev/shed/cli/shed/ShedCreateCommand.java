@@ -4,7 +4,10 @@ import dev.shed.cli.output.ProgressDisplay;
 import dev.shed.core.lifecycle.Lifecycle;
 import dev.shed.core.oci.Platform;
 import dev.shed.core.shed.ShedManager;
+import dev.shed.cli.image.RegistryFlags;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,6 +34,10 @@ public final class ShedCreateCommand implements Callable<Integer> {
             description = "Start from a snapshot: its manifest and a copy of its upper dir (instead of --image).")
     String fromSnapshot;
 
+    @Option(names = "--ca-cert", paramLabel = "FILE",
+            description = "When the image is pulled: PEM file of CA certificates to trust for its registry, besides the system's and the config's registries.ca-certs (repeatable; the registry is then reached over HTTPS).")
+    List<Path> caCerts = List.of();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -43,7 +50,7 @@ public final class ShedCreateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ShedManager.Created c;
         try (ProgressDisplay progress = ProgressDisplay.forTerminal(err, false)) {
-            Lifecycle lc = Lifecycles.open(progress);
+            Lifecycle lc = Lifecycles.open(progress, RegistryFlags.checkedCaFiles(caCerts));
             c = lc.sheds().create(name, image, p, fromSnapshot);
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -71,14 +71,17 @@ public final class CacheDir {
 
     /**
      * The data devices a lower's record lists (absolute, mount order); empty for a flat lower, a missing or
-     * unreadable record. A path outside cache/layers/sha256 (a damaged or hostile record) is dropped: lifecycle
-     * never counts, keeps or deletes anything there on a record's word.
+     * unreadable record, or a record naming a path outside cache/layers/sha256 (damaged or hostile; never served):
+     * lifecycle never counts, keeps or deletes anything there on a record's word.
      */
     public List<Path> devicesOf(Digest manifest) {
         Optional<LowerRecord> r = record(manifest);
         if (r.isEmpty() || !r.get().shared()) return List.of();
-        Path dir = devicesDir(layout);
-        return r.get().devicePaths(layout.root()).stream().map(Path::normalize).filter(p -> dir.equals(p.getParent())).toList();
+        try {
+            return r.get().devicePaths(layout);
+        } catch (IllegalArgumentException outsideTheDeviceDir) {
+            return List.of();
+        }
     }
 
     /** Every data device (files named {@code <layer-hex>.<key>.erofsdev}), with its index's bytes. */

@@ -23,6 +23,12 @@ public interface LayerEntries extends AutoCloseable {
      */
     void sendFile(FlattenSink sink, ErofsEntry as) throws IOException;
 
+    /**
+     * Reads whatever is left of the layer and judges its integrity (a tar: its digests), for a consumer that used only
+     * part of the entries but must not use them unless the whole layer is intact.
+     */
+    void drain() throws IOException;
+
     @Override
     void close() throws IOException;
 
@@ -49,6 +55,11 @@ public interface LayerEntries extends AutoCloseable {
             @Override
             public void sendFile(FlattenSink sink, ErofsEntry as) throws IOException {
                 sink.add(as, r.data());
+            }
+
+            @Override
+            public void drain() throws IOException {
+                r.drain();
             }
 
             @Override

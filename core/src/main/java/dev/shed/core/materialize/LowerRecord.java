@@ -1,7 +1,6 @@
 package dev.shed.core.materialize;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shed.core.json.Json;
 import dev.shed.core.oci.Digest;
@@ -23,46 +22,70 @@ import java.util.Objects;
  * orphaned trees to find and prune), and safer than fixed-forever parameters.
  *
  * <p>A {@code shared} lower's image is a metadata image; {@link #devices} lists its data devices in device-table
- * (= mount) order, each with the layer it holds, its path relative to the store root and its size in blocks.
+ * (= mount) order, each with the layer it holds, its path relative to the store root and its size in blocks
+ * (docs/shared-lowers.md).
  */
 public record LowerRecord(int formatVersion, Digest manifest, String backend, String writer, String compression,
-                          int level, int pclusterSize, long size, String layout, List<DeviceUse> devices) {
+                          int level, int pclusterSize, long size, String layout, List<Device> devices) {
+
+    /** {@code flat}: one self-contained image. {@code shared}: a metadata image over the layers' data devices. */
+    public static final String FLAT = "flat";
+    public static final String SHARED = "shared";
+
+    /**
+     * One data device a shared lower mounts, in device-table order.
+     *
+     * @param layer  the layer blob whose file data it holds
+     * @param path   relative to the store root ({@code cache/layers/sha256/<layer-hex>.<key>.erofsdev})
+     * @param blocks its size in 4 KiB blocks, as the device table says
+     */
+    public record Device(Digest layer, String path, long blocks) {
+        public Device {
+            Objects.requireNonNull(layer, "layer");
+            Objects.requireNonNull(path, "path");
+        }
+    }
+
+    /** A flat lower's record. */
+    public LowerRecord(int formatVersion, Digest manifest, String backend, String writer, String compression,
+                       int level, int pclusterSize, long size) {
+        this(formatVersion, manifest, backend, writer, compression, level, pclusterSize, size, FLAT, List.of());
+    }
 
     /** Bumped when the record's meaning or the flatten rules change (changes the tree, so every lower). 2: layouts. */
     public static final int FORMAT_VERSION = 2;
 
-    /** One data device a shared lower uses: {@code path} is relative to the store root. */
-    public record DeviceUse(Digest layer, String path, long blocks) {
-        public DeviceUse {
-            Objects.requireNonNull(layer, "layer");
-            Objects.requireNonNull(path, "path");
-        }
-
-        /** The device file under {@code storeRoot}. */
-        public Path resolve(Path storeRoot) {
-            return storeRoot.resolve(path);
-        }
-    }
-
     public LowerRecord {
         Objects.requireNonNull(manifest, "manifest");
-        if (layout == null) layout = MaterializeOptions.Layout.FLAT.cliName();
+        if (layout == null) layout = FLAT;
         devices = devices == null ? List.of() : List.copyOf(devices);
     }
 
     public boolean shared() {
-        return MaterializeOptions.Layout.SHARED.cliName().equals(layout);
+        return SHARED.equals(layout);
+    }
+
+    /**
+     * The data devices as absolute paths under the store root, in mount order. A path that leaves the layer
+     * device directory (a damaged or hostile record) is refused: such a record is never served.
+     */
+    public List<Path> devicePaths(StoreLayout store) {
+        Path dir = store.root().resolve("cache").resolve("layers").resolve("sha256");
+        List<Path> out = new ArrayList<>();
+        for (Device d : devices) {
+            Path p = store.root().resolve(d.path()).normalize();
+            if (!dir.equals(p.getParent())) {
+                throw new IllegalArgumentException("lower record of " + manifest + ": device path " + d.path() + " is not in cache/layers/sha256");
+            }
+            out.add(p);
+        }
+        return out;
     }
 
     /** Everything but the size and the devices: equal keys mean the same image would be built. */
     public String key() {
         return formatVersion + "|" + manifest + "|" + backend + "|" + writer + "|" + compression + "|" + level + "|"
                 + pclusterSize + "|" + layout;
-    }
-
-    /** The data device files in mount order (absolute, under {@code storeRoot}); empty for a flat lower. */
-    public List<Path> devicePaths(Path storeRoot) {
-        return devices.stream().map(d -> d.resolve(storeRoot)).toList();
     }
 
     /** Reads the record of {@code manifest}'s lower; null when absent or unreadable. */
@@ -86,9 +109,9 @@ public record LowerRecord(int formatVersion, Digest manifest, String backend, St
         n.put("size", size);
         n.put("layout", layout);
         if (shared()) {
-            ArrayNode a = n.putArray("devices");
-            for (DeviceUse d : devices) {
-                ObjectNode o = a.addObject();
+            var arr = n.putArray("devices");
+            for (Device d : devices) {
+                ObjectNode o = arr.addObject();
                 o.put("layer", d.layer().toString());
                 o.put("path", d.path());
                 o.put("blocks", d.blocks());
@@ -101,17 +124,14 @@ public record LowerRecord(int formatVersion, Digest manifest, String backend, St
     public static LowerRecord parse(byte[] bytes) {
         try {
             JsonNode n = Json.parseObject(bytes, "lower record");
-            List<DeviceUse> devices = new ArrayList<>();
+            List<Device> devices = new ArrayList<>();
             for (JsonNode d : n.path("devices")) {
-                String path = Json.text(d, "path");
-                if (path == null || path.startsWith("/") || path.contains("..")) return null;
-                devices.add(new DeviceUse(Digest.parse(Json.text(d, "layer")), path, d.path("blocks").asLong(-1)));
+                devices.add(new Device(Digest.parse(Json.text(d, "layer")), Json.text(d, "path"), d.path("blocks").asLong(-1)));
             }
-            String layout = n.path("layout").asText(MaterializeOptions.Layout.FLAT.cliName());
+            String layout = n.hasNonNull("layout") ? n.get("layout").asText() : FLAT;
             return new LowerRecord(n.path("formatVersion").asInt(-1), Digest.parse(Json.text(n, "manifest")),
                     Json.text(n, "backend"), Json.text(n, "writer"), Json.text(n, "compression"),
-                    n.path("level").asInt(-2), n.path("pclusterSize").asInt(-1), n.path("size").asLong(-1),
-                    layout, devices);
+                    n.path("level").asInt(-2), n.path("pclusterSize").asInt(-1), n.path("size").asLong(-1), layout, devices);
         } catch (RuntimeException e) {
             return null;
         }

@@ -1,5 +1,6 @@
 package dev.shed.core.materialize;
 
+import dev.shed.core.image.ImageReader;
 import dev.shed.core.layer.LayerBlob;
 import dev.shed.core.materialize.shared.LayerDevices;
 import dev.shed.core.materialize.shared.MetadataImageBuilder;
@@ -68,26 +69,24 @@ public final class Materializer {
             if (have != null) return have;
             Manifest m = Manifest.parse(store.blobs().read(manifest), null);
             boolean shared = options.layout() == MaterializeOptions.Layout.SHARED;
-            List<LayerBlob> layers = new ArrayList<>();
-            for (Descriptor d : m.layers()) {
-                // a shared lower needs a blob only for a layer whose data device is missing (checked when building it)
-                if (!shared && !store.blobs().exists(d.digest())) {
-                    throw new IOException("layer " + d.digest() + " of manifest " + manifest + " is not in the store (pull the image again)");
-                }
-                layers.add(new LayerBlob(d, () -> store.blobs().open(d.digest())));
-            }
+            // with diff_ids, checked while read; a shared lower needs a blob only for a layer without a data device
+            List<LayerBlob> layers = shared ? sharedLayers(m) : new ImageReader(store).layers(m);
             Files.createDirectories(layout.tmpDir());
             Files.createDirectories(layout.cacheDir());
             String id = "lower-" + manifest.hex() + "-" + UUID.randomUUID(); // full hex: prune tells live from abandoned by the lower lock
             Path tmp = layout.tmpDir().resolve(id + ".erofs");
             Path scratch = layout.tmpDir().resolve(id + ".d");
             try {
-                List<LowerRecord.DeviceUse> devices = List.of();
-                if (shared) {
-                    devices = buildShared(layers, tmp, manifest, m);
-                } else {
-                    Files.createDirectories(scratch);
-                    builder.build(layers, tmp, scratch, options, progress, uuid(manifest), buildTime(m));
+                List<LowerRecord.Device> devices = List.of();
+                try {
+                    if (shared) {
+                        devices = buildShared(layers, tmp, manifest, m);
+                    } else {
+                        Files.createDirectories(scratch);
+                        builder.build(layers, tmp, scratch, options, progress, uuid(manifest), buildTime(m));
+                    }
+                } catch (dev.shed.core.layer.LayerIntegrityException e) {
+                    throw e.inImage("image " + manifest);
                 }
                 try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
                     ch.force(true);
@@ -99,7 +98,7 @@ public final class Materializer {
                 Files.deleteIfExists(layout.erofsLowerRecord(manifest));
                 AtomicFiles.move(tmp, image);
                 AtomicFiles.write(layout.erofsLowerRecord(manifest), record.toJson());
-                return new Lower(manifest, image, size, true, record.devicePaths(layout.root()));
+                return new Lower(manifest, image, size, true, record.devicePaths(layout));
             } finally {
                 Files.deleteIfExists(tmp);
                 MkfsErofsBuilder.deleteTree(scratch);
@@ -107,7 +106,37 @@ public final class Materializer {
         }
     }
 
-    private List<LowerRecord.DeviceUse> buildShared(List<LayerBlob> layers, Path tmp, Digest manifest, Manifest m)
+    /**
+     * The manifest's layers for a shared lower: as {@link ImageReader#layers} gives them (diff_ids checked while a
+     * device is built from a blob), except that a layer blob may be missing when its data device exists.
+     */
+    private List<LayerBlob> sharedLayers(Manifest m) throws IOException {
+        ImageReader reader = new ImageReader(store);
+        boolean allBlobs = true;
+        for (Descriptor d : m.layers()) allBlobs &= store.blobs().exists(d.digest());
+        if (allBlobs) return reader.layers(m);
+        List<String> diffIds;
+        try {
+            diffIds = reader.config(m).diffIds();
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        if (diffIds.size() != m.layers().size()) return reader.layers(m);   // its error names the mismatch
+        List<LayerBlob> out = new ArrayList<>();
+        for (int i = 0; i < m.layers().size(); i++) {
+            Descriptor d = m.layers().get(i);
+            Digest diffId;
+            try {
+                diffId = Digest.parse(diffIds.get(i));
+            } catch (IllegalArgumentException e) {
+                return reader.layers(m);   // its error names the bad diff_id
+            }
+            out.add(new LayerBlob(d, () -> store.blobs().open(d.digest()), diffId));
+        }
+        return out;
+    }
+
+    private List<LowerRecord.Device> buildShared(List<LayerBlob> layers, Path tmp, Digest manifest, Manifest m)
             throws IOException {
         LayerDevices devices = new LayerDevices(store, JavaErofsBuilder.erofsOptions(options, null, 0), progress);
         Map<Digest, LayerDevices.Device> byLayer = devices.ensure(layers);
@@ -116,7 +145,7 @@ public final class Materializer {
                 JavaErofsBuilder.erofsOptions(options, uuid(manifest), buildTime(m)), progress);
         task.finish("Written");
         Path root = store.layout().root();
-        return table.stream().map(d -> new LowerRecord.DeviceUse(d.layer(),
+        return table.stream().map(d -> new LowerRecord.Device(d.layer(),
                 root.relativize(d.path()).toString(), d.blocks())).toList();
     }
 
@@ -157,17 +186,19 @@ public final class Materializer {
             Path image = layout.erofsLower(manifest);
             long size = Files.size(image);
             if (!have.key().equals(record(manifest, size, List.of()).key()) || have.size() != size) return null;
-            for (LowerRecord.DeviceUse d : have.devices()) {
-                Path dev = d.resolve(layout.root());
+            List<Path> devices = have.devicePaths(layout);
+            for (int i = 0; i < devices.size(); i++) {
+                Path dev = devices.get(i);
+                LowerRecord.Device d = have.devices().get(i);
                 if (Files.size(dev) != d.blocks() * 4096 || !Files.exists(Path.of(dev + ".idx"))) return null;
             }
-            return new Lower(manifest, image, size, false, have.devicePaths(layout.root()));
-        } catch (NoSuchFileException e) {
-            return null;
+            return new Lower(manifest, image, size, false, have.devicePaths(layout));
+        } catch (NoSuchFileException | IllegalArgumentException e) {
+            return null;   // gone, or a record whose device paths leave cache/layers: never served
         }
     }
 
-    private LowerRecord record(Digest manifest, long size, List<LowerRecord.DeviceUse> devices) throws IOException {
+    private LowerRecord record(Digest manifest, long size, List<LowerRecord.Device> devices) throws IOException {
         boolean shared = options.layout() == MaterializeOptions.Layout.SHARED;
         String writer = shared ? JavaErofsBuilder.WRITER_FORMAT + "+" + MetadataImageBuilder.FORMAT : builder.writer();
         return new LowerRecord(LowerRecord.FORMAT_VERSION, manifest, options.backend().cliName(), writer,

@@ -17,6 +17,18 @@ final class ErofsOracle {
         return dir;
     }
 
+    /**
+     * fsck.erofs without --extract, given the lower's devices: checks the superblock, device table, inodes,
+     * directories, xattrs and indexes (it cannot read file data on extra devices, so no extraction).
+     */
+    static void fsckStructure(Lower lower) throws Exception {
+        Integration.requireTool("fsck.erofs");
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("fsck.erofs"));
+        for (Path d : lower.devices()) cmd.add("--device=" + d);
+        cmd.add(lower.path().toString());
+        Processes.check(null, cmd.toArray(new String[0]));
+    }
+
     /** Mounts read-only, runs {@code body} on the mounted tree, unmounts. */
     static void mounted(Path image, Path mountpoint, ThrowingConsumer body) throws Exception {
         Integration.requireRoot();

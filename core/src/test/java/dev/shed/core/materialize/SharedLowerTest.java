@@ -55,12 +55,13 @@ class SharedLowerTest {
             for (Path d : lower.devices()) assertThat(d).startsWith(store.layout().layerDevicesDir()).exists();
             LowerRecord rec = LowerRecord.read(store.layout(), m);
             assertThat(rec.layout()).isEqualTo("shared");
-            assertThat(rec.devicePaths(store.layout().root())).isEqualTo(lower.devices());
+            assertThat(rec.devicePaths(store.layout())).isEqualTo(lower.devices());
             long deviceBytes = 0;
             for (Path d : lower.devices()) deviceBytes += Files.size(d);
             assertThat(lower.size()).as("the metadata image holds no file data").isLessThan(deviceBytes);
             ErofsOracle.mountedLower(lower, tmp.resolve("mnt-" + c),
                     mnt -> assertThat(TreeSnapshotAccess.diff(want, TreeSnapshotAccess.of(mnt))).as("kernel mount, " + c).isEmpty());
+            ErofsOracle.fsckStructure(lower);
             assertThat(new Materializer(store, shared(c), Progress.NONE).materialize(m).built()).as("reused").isFalse();
         }
     }
@@ -162,7 +163,7 @@ class SharedLowerTest {
         assertThat(sharedMat.isCurrent(m)).isFalse();
         assertThat(sharedMat.materialize(m).devices()).hasSize(2);
         assertThat(flat.isCurrent(m)).isFalse();
-        assertThat(LowerRecord.read(store.layout(), m).devices()).extracting(LowerRecord.DeviceUse::path)
+        assertThat(LowerRecord.read(store.layout(), m).devices()).extracting(LowerRecord.Device::path)
                 .allMatch(p -> p.startsWith("cache/layers/sha256/") && p.endsWith(".erofsdev"));
     }
 

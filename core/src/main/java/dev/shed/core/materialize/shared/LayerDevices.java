@@ -55,6 +55,8 @@ public final class LayerDevices {
     private final ErofsOptions options;
     private final String key;
     private final Progress progress;
+    /** Indexes read (and checked) by this instance, so a build reads each once. */
+    private final Map<Digest, LayerIndex> loaded = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param options the writer options every device is built with (uuid and build time are not used) */
     public LayerDevices(Store store, ErofsOptions options, Progress progress) {
@@ -99,12 +101,15 @@ public final class LayerDevices {
         } catch (java.nio.file.NoSuchFileException e) {
             return null;
         }
+        loaded.put(layer, index);
         return new Device(layer, dev, layout.layerDeviceIndex(layer, key), index.deviceBlocks());
     }
 
     /** The index of a device returned by {@link #current} or {@link #ensure}. */
     public LayerIndex index(Device d) throws IOException {
-        LayerIndex index = LayerIndex.read(d.index(), d.layer(), key);
+        LayerIndex index = loaded.get(d.layer());
+        if (index != null) return index;
+        index = LayerIndex.read(d.index(), d.layer(), key);
         if (index == null) throw new IOException("index of layer " + d.layer() + " vanished or changed: " + d.index());
         return index;
     }
@@ -205,6 +210,7 @@ public final class LayerDevices {
             Files.deleteIfExists(idx);           // an old index never vouches for the new device
             AtomicFiles.move(tmpDev, dev);       // the device is complete and synced (DataDeviceWriter.close)
             AtomicFiles.move(tmpIdx, idx);       // only now is it current
+            loaded.put(layer.digest(), LayerIndex.read(idx, layer.digest(), key));
             task.finish("Device built");
             return new Device(layer.digest(), dev, idx, w.blocks());
         } finally {

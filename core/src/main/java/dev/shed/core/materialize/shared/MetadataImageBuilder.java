@@ -91,6 +91,11 @@ public final class MetadataImageBuilder {
         }
 
         @Override
+        public void drain() {
+            // the index was checked whole (checksum) when read
+        }
+
+        @Override
         public void close() {
             // in memory
         }

@@ -18,7 +18,7 @@ public enum ConfigKey {
             s -> JsonNodeFactory.instance.textNode(EvictionPolicy.parse(s).key())),
     CACHE_BUDGET("cache.budget", "none",
             "Bytes cache/ may hold under the lru policy (500M, 10G, 10GB, or a byte count; 'none' = no limit)",
-            s -> s.equals("none") ? JsonNodeFactory.instance.nullNode() : JsonNodeFactory.instance.numberNode(ByteSizes.parse(s))),
+            s -> s.equals("none") ? JsonNodeFactory.instance.nullNode() : JsonNodeFactory.instance.numberNode(parseBudget(s))),
     PULL_CONCURRENCY("pull.concurrency", String.valueOf(StoreConfig.DEFAULT_PULL_CONCURRENCY),
             "Blobs downloaded in parallel by one pull (1-32)",
             s -> JsonNodeFactory.instance.numberNode(parseConcurrency(s))),
@@ -81,6 +81,13 @@ public enum ConfigKey {
             return String.join(",", items);
         }
         return stored.asText();
+    }
+
+    /** At least one byte: a zero budget would evict every lower but the one in use ('none' means no limit). */
+    private static long parseBudget(String s) {
+        long bytes = ByteSizes.parse(s);
+        if (bytes < 1) throw new IllegalArgumentException("a budget must be at least 1 byte ('none' for no limit)");
+        return bytes;
     }
 
     private static int parseConcurrency(String s) {

@@ -354,6 +354,15 @@ public final class Flattener {
             }
         }
 
+        @Override
+        public void add(ErofsEntry file, dev.shed.erofs.ExternalData data) throws IOException {
+            try {
+                sink.add(file, data);
+            } catch (IOException | RuntimeException e) {
+                throw failure(file, e);
+            }
+        }
+
         private IOException failure(ErofsEntry entry, Exception e) {
             if (e instanceof LayerFormatException lfe) return lfe; // from the layer's own data: already named
             if (e instanceof RuntimeException && !(e instanceof IllegalArgumentException)) throw (RuntimeException) e;

@@ -8,6 +8,7 @@ import dev.shed.core.oci.Digest;
 import dev.shed.core.progress.Progress;
 import dev.shed.erofs.EntryType;
 import dev.shed.erofs.ErofsEntry;
+import dev.shed.erofs.ExternalData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -356,6 +357,15 @@ public final class Flattener {
 
         @Override
         public void add(ErofsEntry file, InputStream data) throws IOException {
+            try {
+                sink.add(file, data);
+            } catch (IOException | RuntimeException e) {
+                throw failure(file, e);
+            }
+        }
+
+        @Override
+        public void add(ErofsEntry file, ExternalData data) throws IOException {
             try {
                 sink.add(file, data);
             } catch (IOException | RuntimeException e) {

@@ -86,6 +86,18 @@ class SymlinkSafetyTest {
     }
 
     @Test
+    void aRootThatIsItselfASymlinkWorks() throws Exception {
+        Path link = Files.createSymbolicLink(tmp.resolve("root-link"), root);
+        for (String[] cmd : List.of(new String[] {"image", "materialize", "-q", "app"}, new String[] {"config", "set", "eviction.policy", "lru"},
+                new String[] {"create", "dev", "--image", "app"}, new String[] {"image", "tag", "app", "app2"}, new String[] {"image", "prune"},
+                new String[] {"image", "verify"})) {
+            Result r = Shed.run(link, cmd);
+            assertThat(r.exit()).as(String.join(" ", cmd) + ": " + r.err()).isZero();
+        }
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+    }
+
+    @Test
     void aSymlinkedTmpDirIsNeitherPrunedNorWrittenThrough() throws Exception {
         Path link = root.resolve("shed/tmp");
         plant(link);

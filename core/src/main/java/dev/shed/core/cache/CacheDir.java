@@ -32,7 +32,7 @@ public final class CacheDir {
 
     /** cache/layers/sha256/: where the layers' data devices live. */
     public static Path devicesDir(StoreLayout layout) {
-        return layout.root().resolve("cache").resolve("layers").resolve("sha256");
+        return layout.layerDevicesDir();
     }
 
     public List<CachedLower> lowers() throws IOException {
@@ -74,14 +74,15 @@ public final class CacheDir {
 
     /**
      * The data devices a lower's record lists (absolute, mount order); empty for a flat lower, a missing or
-     * unreadable record, or a record whose device paths leave cache/layers/sha256 (such a lower is never served).
+     * unreadable record, or a record naming a path outside cache/layers/sha256 (damaged or hostile; never served):
+     * lifecycle never counts, keeps or deletes anything there on a record's word.
      */
     public List<Path> devicesOf(Digest manifest) {
         Optional<LowerRecord> r = record(manifest);
         if (r.isEmpty() || !r.get().shared()) return List.of();
         try {
             return r.get().devicePaths(layout);
-        } catch (IllegalArgumentException hostile) {
+        } catch (IllegalArgumentException outsideTheDeviceDir) {
             return List.of();
         }
     }

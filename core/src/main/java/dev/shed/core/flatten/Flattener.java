@@ -8,6 +8,7 @@ import dev.shed.core.oci.Digest;
 import dev.shed.core.progress.Progress;
 import dev.shed.erofs.EntryType;
 import dev.shed.erofs.ErofsEntry;
+import dev.shed.erofs.ExternalData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -107,57 +108,10 @@ public final class Flattener {
         LayerPass st = new LayerPass();
         lowerLinks.startLayer();
         try (LayerEntries r = opener.open(layer, task::advance)) {
-            ErofsEntry e;
-            while ((e = r.next()) != null) {
-                String path = e.path();
-                String base = EntryPaths.baseName(path);
-                if (base.startsWith(".wh.")) {
-                    marker(layer, r.currentName(), path, base, st);
-                    continue;
-                }
-                byte[] p = path.getBytes(StandardCharsets.UTF_8);
-                boolean isDir = e.type() == EntryType.DIRECTORY;
-                if (!isDir && path.isEmpty()) throw new LayerFormatException(layer.digest(), r.currentName(), "the image root must be a directory");
-                boolean wins = wins(p, isDir, l, layer, r.currentName());
-                List<LowerLinks.Request> waiting = null;
-                if (!lowerLinks.idle()) {
-                    lowerLinks.entryAt(path, e.type(), layer.digest());
-                    waiting = lowerLinks.take(path);
-                }
-                if (e.type() != EntryType.HARDLINK && !st.linkRoots.isEmpty()) st.linkRoots.remove(path);
-                switch (e.type()) {
-                    case FILE:
-                        if (wins) {
-                            mark(p, l, PathTable.REGULAR);
-                            r.sendFile(sink, e);
-                            entries++;
-                            bytes += e.size();
-                            if (waiting != null) linkAll(waiting, path, sink);
-                        } else if (waiting != null) {
-                            String first = firstName(waiting, e, r, sink);
-                            if (first != null) st.origins.put(path, first);
-                        } else {
-                            st.shadowedFiles.add(LongSet.hash(p));
-                        }
-                        break;
-                    case HARDLINK:
-                        hardlink(l, layer, r.currentName(), e, p, wins, st, sink);
-                        if (waiting != null) linksToLink(l, layer, path, waiting, st, sink);
-                        break;
-                    default:
-                        if (wins) {
-                            mark(p, l, isDir ? PathTable.DIR : 0);
-                            sink.add(e);
-                            entries++;
-                        }
-                        if (waiting == null) break;
-                        if (isDir) {
-                            throw LowerLinks.missing(waiting.get(0), path, "below, it is a directory");
-                        }
-                        if (wins) linkAll(waiting, path, sink);
-                        else firstName(waiting, e, null, sink);
-                        break;
-                }
+            try {
+                entries(l, layer, r, st, sink);
+            } catch (LayerFormatException ex) {
+                throw r.explain(ex); // a merge rule broken by a corrupt blob: report the corruption
             }
         }
         if (!st.deferred.isEmpty()) copyShadowedTargets(layer, st, sink);
@@ -165,6 +119,62 @@ public final class Flattener {
         for (String w : st.whiteouts) table.addFlags(create(w.getBytes(StandardCharsets.UTF_8)), PathTable.WHITEOUT);
         for (String o : st.opaques) table.addFlags(create(o.getBytes(StandardCharsets.UTF_8)), PathTable.OPAQUE);
         task.finish("Merged");
+    }
+
+    /** One layer's entries, in tar order, to the end of the layer (so its integrity is judged). */
+    private void entries(int l, LayerBlob layer, LayerEntries r, LayerPass st, FlattenSink sink) throws IOException {
+        ErofsEntry e;
+        while ((e = r.next()) != null) {
+            String path = e.path();
+            String base = EntryPaths.baseName(path);
+            if (base.startsWith(".wh.")) {
+                marker(layer, r.currentName(), path, base, st);
+                continue;
+            }
+            byte[] p = path.getBytes(StandardCharsets.UTF_8);
+            boolean isDir = e.type() == EntryType.DIRECTORY;
+            if (!isDir && path.isEmpty()) throw new LayerFormatException(layer.digest(), r.currentName(), "the image root must be a directory");
+            boolean wins = wins(p, isDir, l, layer, r.currentName());
+            List<LowerLinks.Request> waiting = null;
+            if (!lowerLinks.idle()) {
+                lowerLinks.entryAt(path, e.type(), layer.digest());
+                waiting = lowerLinks.take(path);
+            }
+            if (e.type() != EntryType.HARDLINK && !st.linkRoots.isEmpty()) st.linkRoots.remove(path);
+            switch (e.type()) {
+                case FILE:
+                    if (wins) {
+                        mark(p, l, PathTable.REGULAR);
+                        r.sendFile(sink, e);
+                        entries++;
+                        bytes += e.size();
+                        if (waiting != null) linkAll(waiting, path, sink);
+                    } else if (waiting != null) {
+                        String first = firstName(waiting, e, r, sink);
+                        if (first != null) st.origins.put(path, first);
+                    } else {
+                        st.shadowedFiles.add(LongSet.hash(p));
+                    }
+                    break;
+                case HARDLINK:
+                    hardlink(l, layer, r.currentName(), e, p, wins, st, sink);
+                    if (waiting != null) linksToLink(l, layer, path, waiting, st, sink);
+                    break;
+                default:
+                    if (wins) {
+                        mark(p, l, isDir ? PathTable.DIR : 0);
+                        sink.add(e);
+                        entries++;
+                    }
+                    if (waiting == null) break;
+                    if (isDir) {
+                        throw LowerLinks.missing(waiting.get(0), path, "below, it is a directory");
+                    }
+                    if (wins) linkAll(waiting, path, sink);
+                    else firstName(waiting, e, null, sink);
+                    break;
+            }
+        }
     }
 
     private void marker(LayerBlob layer, String name, String path, String base, LayerPass st) throws LayerFormatException {
@@ -347,6 +357,15 @@ public final class Flattener {
 
         @Override
         public void add(ErofsEntry file, InputStream data) throws IOException {
+            try {
+                sink.add(file, data);
+            } catch (IOException | RuntimeException e) {
+                throw failure(file, e);
+            }
+        }
+
+        @Override
+        public void add(ErofsEntry file, ExternalData data) throws IOException {
             try {
                 sink.add(file, data);
             } catch (IOException | RuntimeException e) {

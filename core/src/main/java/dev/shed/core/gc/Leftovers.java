@@ -81,21 +81,18 @@ final class Leftovers {
     /**
      * A data device's files and temps are named after its build lock, {@code layerdev-<layer-hex>.<key>}, with
      * something after (the key's own spelling is the builder's): stale when every such lock whose name prefixes
-     * {@code name} is free; with none on record, by age.
+     * {@code name} is free, or there is none; names without a layer hex, by age.
      */
     private boolean isStaleByDeviceLockOrAge(String name, Path p) throws IOException {
         Matcher m = HEX.matcher(name);
         if (!m.lookingAt()) return isOld(p);
-        boolean any = false;
         for (Path lock : list(layout.locksDir())) {
             String ln = lock.getFileName().toString();
             if (!ln.startsWith(LAYERDEV + m.group() + ".") || !ln.endsWith(".lock")) continue;
             String id = ln.substring(LAYERDEV.length(), ln.length() - ".lock".length());
-            if (!name.startsWith(id)) continue;
-            any = true;
-            if (!isFree(LAYERDEV + id)) return false;
+            if (name.startsWith(id) && !isFree(LAYERDEV + id)) return false;
         }
-        return any || isOld(p);
+        return true; // no build of it holds a lock (a build makes its lock file before its first file)
     }
 
     private boolean isFree(String lock) {

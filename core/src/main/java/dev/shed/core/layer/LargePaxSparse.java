@@ -18,11 +18,37 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
  * this.
  */
 final class LargePaxSparse {
-    /** Upper bound on a sparse map in the data (format 1.0), like the header cap: a hostile map can't fill memory. */
-    private static final long MAX_MAP_BYTES = RecordingTap.MAX_HEADER_BYTES;
+    /** Most segments a map may have: 16 bytes each in memory, so a hostile map stays under 16 MiB. */
+    private static final int MAX_SEGMENTS = 1 << 20;
 
     /** A sparse entry taken over: its metadata, expanded size, and the map (null when it is in the data: 1.0). */
-    record Entry(TarArchiveEntry entry, long realSize, long storedSize, List<long[]> map) {}
+    record Entry(TarArchiveEntry entry, long realSize, long storedSize, Segments map) {}
+
+    /** (offset, length) pairs in one flat array. */
+    static final class Segments {
+        private long[] a = new long[16];
+        private int n;
+
+        void add(long offset, long length) {
+            if (n == MAX_SEGMENTS) throw new IllegalArgumentException("sparse map of more than " + MAX_SEGMENTS + " segments");
+            if (2 * n + 2 > a.length) a = java.util.Arrays.copyOf(a, a.length * 2);
+            a[2 * n] = offset;
+            a[2 * n + 1] = length;
+            n++;
+        }
+
+        int size() {
+            return n;
+        }
+
+        long offset(int i) {
+            return a[2 * i];
+        }
+
+        long length(int i) {
+            return a[2 * i + 1];
+        }
+    }
 
     private LargePaxSparse() {}
 
@@ -36,7 +62,7 @@ final class LargePaxSparse {
         long real = -1;
         String name = null;
         Long paxSize = null;
-        List<long[]> map = new ArrayList<>();
+        Segments map = new Segments();
         long pendingOffset = -1;
         boolean hasMap = false;
         List<String[]> rest = new ArrayList<>();
@@ -55,7 +81,7 @@ final class LargePaxSparse {
                     hasMap = true;
                     String[] parts = v.isEmpty() ? new String[0] : v.split(",", -1);
                     if (parts.length % 2 != 0) throw new IllegalArgumentException("GNU.sparse.map has an odd number of values");
-                    for (int i = 0; i < parts.length; i += 2) map.add(new long[] {parse(parts[i], k), parse(parts[i + 1], k)});
+                    for (int i = 0; i < parts.length; i += 2) map.add(parse(parts[i], k), parse(parts[i + 1], k));
                     break;
                 case "GNU.sparse.offset":
                     hasMap = true;
@@ -63,7 +89,7 @@ final class LargePaxSparse {
                     break;
                 case "GNU.sparse.numbytes":
                     if (pendingOffset < 0) throw new IllegalArgumentException("GNU.sparse.numbytes without an offset");
-                    map.add(new long[] {pendingOffset, parse(v, k)});
+                    map.add(pendingOffset, parse(v, k));
                     pendingOffset = -1;
                     break;
                 case "size":
@@ -76,6 +102,7 @@ final class LargePaxSparse {
         }
         if (real <= Integer.MAX_VALUE) return null;
         TarArchiveEntry e = new TarArchiveEntry(last.entryHeader());
+        if (!e.isFile() || e.isLink() || e.isSymbolicLink()) return null; // only a regular file has data to expand
         for (String[] r : rest) e.addPaxHeader(r[0], r[1]);
         if (name != null) e.setName(name);
         long stored = paxSize != null ? paxSize : e.getSize();
@@ -106,7 +133,7 @@ final class LargePaxSparse {
         private final long realSize;
         private long storedLeft;
         private final long padding;
-        private List<long[]> map;
+        private Segments map;
         private int segment;
         private long pos;
         private boolean started;
@@ -125,14 +152,14 @@ final class LargePaxSparse {
             long consumed = 0;
             long[] count = new long[1];
             consumed += readNumber(count);
-            if (count[0] > MAX_MAP_BYTES / 4) throw new IOException("sparse map of " + count[0] + " entries");
-            List<long[]> m = new ArrayList<>();
+            if (count[0] > MAX_SEGMENTS) throw new IOException("sparse map of " + count[0] + " segments");
+            Segments m = new Segments();
+            long[] off = new long[1];
+            long[] len = new long[1];
             for (long i = 0; i < count[0]; i++) {
-                long[] off = new long[1];
-                long[] len = new long[1];
                 consumed += readNumber(off);
                 consumed += readNumber(len);
-                m.add(new long[] {off[0], len[0]});
+                m.add(off[0], len[0]);
             }
             long pad = (512 - consumed % 512) % 512;
             skipStored(pad);
@@ -176,10 +203,12 @@ final class LargePaxSparse {
             if (map == null) readMapInData();
             long end = 0;
             long data = 0;
-            for (long[] s : map) {
-                if (s[0] < end || s[1] < 0 || s[0] + s[1] > realSize) throw new IOException("sparse map is out of order or beyond the file");
-                end = s[0] + s[1];
-                data += s[1];
+            for (int i = 0; i < map.size(); i++) {
+                long o = map.offset(i);
+                long l = map.length(i);
+                if (o < end || l < 0 || o + l > realSize || o + l < 0) throw new IOException("sparse map is out of order or beyond the file");
+                end = o + l;
+                data += l;
             }
             if (data > storedLeft) throw new IOException("sparse map names more data than the entry holds");
         }
@@ -202,20 +231,21 @@ final class LargePaxSparse {
                 return -1;
             }
             if (len == 0) return 0;
-            while (segment < map.size() && map.get(segment)[1] == 0) segment++;
-            long[] s = segment < map.size() ? map.get(segment) : null;
-            if (s == null || pos < s[0]) {
-                long holeEnd = s == null ? realSize : s[0];
+            while (segment < map.size() && map.length(segment) == 0) segment++;
+            boolean inHole = segment >= map.size() || pos < map.offset(segment);
+            if (inHole) {
+                long holeEnd = segment >= map.size() ? realSize : map.offset(segment);
                 int n = (int) Math.min(len, holeEnd - pos);
                 java.util.Arrays.fill(b, off, off + n, (byte) 0);
                 pos += n;
                 return n;
             }
-            int n = in.read(b, off, (int) Math.min(len, s[0] + s[1] - pos));
+            long segmentEnd = map.offset(segment) + map.length(segment);
+            int n = in.read(b, off, (int) Math.min(len, segmentEnd - pos));
             if (n < 0) throw new EOFException("sparse entry data ended early");
             pos += n;
             storedLeft -= n;
-            if (pos == s[0] + s[1]) segment++;
+            if (pos == segmentEnd) segment++;
             return n;
         }
 

@@ -8,7 +8,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.UUID;
@@ -51,6 +50,7 @@ public final class OutputTarget implements Closeable {
     private final Path target;
     private final Kind kind;
     private Path temp;
+    private Path stagingDir;
     private OutputStream stream;
     private boolean committed;
 
@@ -130,8 +130,9 @@ public final class OutputTarget implements Closeable {
         if (kind == Kind.FILE) {
             temp = tempBeside();
         } else {
-            temp = Files.createTempFile("shed-output-", ".tmp");
-            Files.delete(temp);
+            // a directory of our own (0700): nobody can plant a link at the name before the writer creates it
+            stagingDir = Files.createTempDirectory("shed-output-");
+            temp = stagingDir.resolve("output");
         }
         return temp;
     }
@@ -149,6 +150,7 @@ public final class OutputTarget implements Closeable {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
+            keepModeOf(target, temp);
             AtomicFiles.move(temp, target);
             temp = null;
         } else if (temp != null) {
@@ -168,6 +170,15 @@ public final class OutputTarget implements Closeable {
         committed = true;
     }
 
+    /** A file being replaced keeps its permission bits (a private 0600 output stays private). */
+    private static void keepModeOf(Path existing, Path replacement) throws IOException {
+        try {
+            StoreDirs.setMode(replacement, Files.getPosixFilePermissions(existing, LinkOption.NOFOLLOW_LINKS));
+        } catch (java.nio.file.NoSuchFileException | UnsupportedOperationException absent) {
+            // a new file: the umask decides, as for any file a command creates
+        }
+    }
+
     /** Releases what is open; without a commit, a file target is left as it was (the temp file is removed). */
     @Override
     public void close() throws IOException {
@@ -176,13 +187,8 @@ public final class OutputTarget implements Closeable {
         } catch (IOException ignored) {
             // the write already failed; what matters is removing the temp file
         } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (NoSuchFileException ignored) {
-                    // already gone
-                }
-            }
+            if (temp != null) Files.deleteIfExists(temp);
+            if (stagingDir != null) FileTrees.delete(stagingDir);
         }
     }
 }

@@ -24,7 +24,8 @@ import java.util.Set;
  * records, {@code index.json} and {@code config.json} 0644, lock files 0600. A directory that exists is left as
  * it is: its owner chose its mode.
  *
- * <p>Links: the root itself may be a symlink (a store kept on another disk); nothing below it may be. A symlink
+ * <p>Links: the root itself may be a symlink (a store kept on another disk; {@link StoreLayout} uses its target);
+ * nothing below it may be. A symlink
  * where shed expects one of its directories ({@code shed/tmp} pointing elsewhere) is an error naming the path,
  * never followed: prune would otherwise delete, and writers write, in the directory it names.
  */
@@ -87,11 +88,16 @@ public final class StoreDirs {
 
     /** One level: creates {@code dir} with {@code mode} if missing; an existing one must be a real directory. */
     public static void ensureDirectory(Path dir, Set<PosixFilePermission> mode) throws IOException {
+        BasicFileAttributes a = attributes(dir);
+        if (a != null) {
+            require(dir, a);
+            return;
+        }
         try {
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(mode));
             setMode(dir, mode); // the umask may have taken bits away
         } catch (FileAlreadyExistsException e) {
-            requireDirectory(dir);
+            requireDirectory(dir); // made by another process just now
         }
     }
 

@@ -41,6 +41,7 @@ class OutputTargetTest {
     void regularAndMissingTargetsAreReplacedAtomicallyAndNoTempFileStays() throws Exception {
         Path out = tmp.resolve("out.bin");
         Files.writeString(out, "old");
+        Files.setPosixFilePermissions(out, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         try (OutputTarget t = OutputTarget.open(out, false)) {
             assertThat(t.kind()).isEqualTo(OutputTarget.Kind.FILE);
             OutputStream s = t.stream();
@@ -50,6 +51,7 @@ class OutputTargetTest {
             t.commit();
         }
         assertThat(Files.readAllBytes(out)).isEqualTo(CONTENT);
+        assertThat(Processes.check(null, "stat", "-c", "%a", out.toString()).strip()).as("the replaced file's mode").isEqualTo("600");
         try (var names = Files.list(tmp)) {
             assertThat(names.toList()).containsExactly(out);
         }

@@ -78,6 +78,11 @@ public final class DiskUsage {
             return devices.stream().mapToLong(DeviceUsage::bytes).sum();
         }
 
+        /** Devices two or more lowers use. */
+        public long sharedDeviceCount() {
+            return devices.stream().filter(DeviceUsage::shared).count();
+        }
+
         /** Bytes of devices two or more lowers use. */
         public long sharedDeviceBytes() {
             return devices.stream().filter(DeviceUsage::shared).mapToLong(DeviceUsage::bytes).sum();

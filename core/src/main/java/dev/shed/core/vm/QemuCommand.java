@@ -22,7 +22,9 @@ public final class QemuCommand {
         if (l.accel() == Accel.KVM) c.addAll(List.of("-accel", "kvm", "-cpu", "host"));
         else c.addAll(List.of("-accel", "tcg"));
         c.addAll(List.of("-kernel", l.kernel().toString(), "-initrd", l.initrd().toString(), "-append", cmdline(l)));
-        if (l.console() != null) {
+        if (l.console() != null && l.console().socket() == null) {
+            c.addAll(List.of("-chardev", "file,id=console,path=" + opt(l.console().log()), "-serial", "chardev:console"));
+        } else if (l.console() != null) {
             c.addAll(List.of("-chardev", "socket,id=console,path=" + opt(l.console().socket()) + ",server=on,wait=off,logfile="
                     + opt(l.console().log()) + ",logappend=on", "-serial", "chardev:console"));
         } else {

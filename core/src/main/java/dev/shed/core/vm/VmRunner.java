@@ -130,7 +130,7 @@ public final class VmRunner implements ShedRunner {
         for (int i = lines.size() - 1; i >= 0; i--) {
             String l = lines.get(i).strip();
             int at = l.indexOf("shed-init: error: ");
-            if (at >= 0) return "guest: " + l.substring(at + "shed-init: ".length());
+            if (at >= 0) return "guest: " + l.substring(at + "shed-init: error: ".length());
         }
         for (int i = lines.size() - 1; i >= 0; i--) {
             String l = lines.get(i).strip();

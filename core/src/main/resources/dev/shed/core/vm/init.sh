@@ -68,7 +68,7 @@ wait_port() {
     done
 }
 # The kernel's own words for a failed mount: the last matching line of its log.
-kernel_says() { dmesg | grep -i "$1" | tail -n 1; }
+kernel_says() { dmesg | grep -i "$1" | tail -n 1 | sed 's/^\[[^]]*\] //'; }
 
 LOWER=$(wait_disk shed-lower) || exit 1
 opts=ro

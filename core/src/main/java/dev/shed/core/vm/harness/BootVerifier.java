@@ -105,7 +105,7 @@ public final class BootVerifier {
         String[] lines = console.split("\n");
         for (int i = lines.length - 1; i >= 0; i--) {
             int at = lines[i].indexOf("shed-init: error: ");
-            if (at >= 0) return "guest: " + lines[i].substring(at + "shed-init: ".length()).strip();
+            if (at >= 0) return "guest: " + lines[i].substring(at + "shed-init: error: ".length()).strip();
         }
         for (int i = lines.length - 1; i >= 0; i--) if (lines[i].contains("Kernel panic")) return "guest: " + lines[i].strip();
         return "no error line in the console log";

@@ -2,29 +2,93 @@ package dev.shed.erofs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.shed.erofs.source.DirectorySource;
+import java.io.IOException;
 import java.io.InputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A real host directory into an image and back out through the kernel. */
 class DirectorySourceTest {
+    /** cap_net_raw+p as setcap writes it (VFS_CAP_REVISION_2): binary, with NUL bytes. */
+    static final String CAPABILITY = "0x0100000200200000000000000000000000000000";
+    /** A walk that opens a FIFO blocks until a writer comes; a build must never take this long. */
+    private static final Duration NO_HANG = Duration.ofSeconds(60);
+
     @Test
     void realDirectoryRoundTripsThroughTheKernel(@TempDir Path tmp) throws Exception {
-        Path src = Files.isDirectory(Path.of("/usr/share/doc")) ? Path.of("/usr/share/doc") : Path.of("/etc");
-        Path img = tmp.resolve("doc.erofs");
-        try (ErofsWriter w = ErofsWriter.create(img, ErofsOptions.builder().compression(Compression.LZ4HC).build())) {
-            new DirectorySource(src).writeTo(w);
-        }
+        Path src = plainTree(tmp.resolve("src"));
+        Path img = tmp.resolve("tree.erofs");
+        build(src, img, ErofsOptions.builder().compression(Compression.LZ4HC).build());
         ErofsReaders.fsckExtract(img, tmp.resolve("out"));
         try (ErofsReaders.Mount m = ErofsReaders.mount(img, tmp.resolve("mnt"))) {
             assertSameTree(src, m.dir);
         }
+    }
+
+    /**
+     * Issue 11: the walk opened every non-directory to list its user xattrs (a FIFO blocked it forever) and saw only
+     * the user namespace. Oracles: getfattr on the source against getfattr on the kernel's mount of the image (every
+     * name, exact bytes, symlinks' own), the kernel's stat of each node, mkfs.erofs's image of the same tree (it
+     * keeps every namespace: the listing must match it too) and fsck.erofs --extract.
+     */
+    @Test
+    void specialFilesAndEveryXattrNamespaceReachTheKernelMount(@TempDir Path tmp) throws Exception {
+        ErofsReaders.requireMount();
+        Path src = specialTree(tmp.resolve("src"));
+        Map<String, Map<String, String>> want = hex(ErofsReaders.xattrs(src));
+        assertThat(want.get("bin/ping")).containsEntry("security.capability", CAPABILITY.substring(2))
+                .containsEntry("trusted.x", "00ff").containsEntry("user.bin", "ff00fe80");
+        assertThat(want.get("link")).containsEntry("trusted.sym", "beef");
+
+        Path img = tmp.resolve("special.erofs");
+        build(src, img, ErofsOptions.defaults());
+        try (ErofsReaders.Mount m = ErofsReaders.mount(img, tmp.resolve("mnt"))) {
+            assertThat(hex(ErofsReaders.xattrs(m.dir))).isEqualTo(want);
+            assertSameTree(src, m.dir);
+        }
+        Path extracted = ErofsReaders.fsckExtract(img, tmp.resolve("out"));
+        assertThat(Files.readAttributes(extracted.resolve("null"), "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS))
+                .isEqualTo(Files.readAttributes(src.resolve("null"), "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS));
+
+        String mkfs = Files.isExecutable(Path.of("/opt/erofs-utils-1.9/bin/mkfs.erofs"))
+                ? "/opt/erofs-utils-1.9/bin/mkfs.erofs" : "mkfs.erofs";
+        Path reference = tmp.resolve("mkfs.erofs");
+        assertThat(ErofsReaders.run(List.of(mkfs, "--quiet", reference.toString(), src.toString())).exit()).isZero();
+        try (ErofsReaders.Mount m = ErofsReaders.mount(reference, tmp.resolve("mnt-mkfs"))) {
+            assertThat(hex(ErofsReaders.xattrs(m.dir))).as("mkfs.erofs's image of the same tree").isEqualTo(want);
+        }
+    }
+
+    /** No root needed: a FIFO and a socket are described, never opened (the build used to block on the FIFO). */
+    @Test
+    void fifoAndSocketAreNeverOpened(@TempDir Path tmp) throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("a"), "a");
+        assertThat(ErofsReaders.run(List.of("mkfifo", src.resolve("pipe").toString())).exit()).isZero();
+        socket(src.resolve("sock"));
+        Path img = tmp.resolve("fifo.erofs");
+        build(src, img, ErofsOptions.defaults());
+        Path out = ErofsReaders.fsckExtract(img, tmp.resolve("out"));
+        assertThat(Files.readAttributes(out.resolve("pipe"), "unix:mode", LinkOption.NOFOLLOW_LINKS).get("mode"))
+                .isEqualTo(Files.readAttributes(src.resolve("pipe"), "unix:mode", LinkOption.NOFOLLOW_LINKS).get("mode"));
+        assertThat(Files.readString(out.resolve("a"))).isEqualTo("a");
     }
 
     @Test
@@ -60,11 +124,98 @@ class DirectorySourceTest {
     /** A writer that fails midway stops the read-ahead walk: no thread is left behind. */
     @Test
     void writerFailureStopsTheWalk(@TempDir Path tmp) throws Exception {
-        Path src = Files.isDirectory(Path.of("/usr/share/doc")) ? Path.of("/usr/share/doc") : Path.of("/etc");
+        Path src = plainTree(tmp.resolve("src"));
         ErofsWriter w = ErofsWriter.create(tmp.resolve("x.erofs"), ErofsOptions.defaults());
         w.close();   // every add() now throws
         assertThatThrownBy(() -> new DirectorySource(src).writeTo(w)).isInstanceOf(IllegalStateException.class);
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("erofs-walk"));
+    }
+
+    private static void build(Path src, Path img, ErofsOptions options) {
+        assertTimeoutPreemptively(NO_HANG, () -> {
+            try (ErofsWriter w = ErofsWriter.create(img, options)) {
+                new DirectorySource(src).writeTo(w);
+            }
+        }, "building from " + src);
+    }
+
+    /**
+     * A tree made here (never the host's live /usr/share, which changes while tests run): nested directories,
+     * a few hundred small files (the read-ahead path), files over 1 MiB (streamed), empty files, odd modes,
+     * symlinks, hardlinks and a non-ASCII name.
+     */
+    static Path plainTree(Path root) throws IOException {
+        Random r = new Random(11);
+        for (int d = 0; d < 8; d++) {
+            Path dir = Files.createDirectories(root.resolve("dir" + d + "/sub" + (d % 3)));
+            for (int f = 0; f < 40; f++) {
+                byte[] data = new byte[r.nextInt(6000)];
+                r.nextBytes(data);
+                Files.write(dir.resolve("f" + f + (f % 5 == 0 ? ".txt" : ".bin")), data);
+            }
+        }
+        byte[] big = new byte[(3 << 20) / 2];
+        r.nextBytes(big);
+        Files.write(root.resolve("dir0/big"), big);
+        Files.write(root.resolve("dir1/big-text"), "shed erofs big text\n".repeat(100_000).getBytes(StandardCharsets.UTF_8));
+        Files.write(root.resolve("empty"), new byte[0]);
+        Files.writeString(root.resolve("caf\u00e9"), "caf\u00e9\n");
+        Path tool = Files.writeString(root.resolve("dir2/tool"), "#!/bin/sh\n");
+        Files.setAttribute(tool, "unix:mode", 04751);
+        Files.setAttribute(Files.createDirectories(root.resolve("sticky")), "unix:mode", 01777);
+        Files.createSymbolicLink(root.resolve("dir3/to-tool"), Path.of("../dir2/tool"));
+        Files.createSymbolicLink(root.resolve("dangling"), Path.of("/nowhere/at/all"));
+        Files.createLink(root.resolve("dir4/tool-again"), tool);
+        Files.setLastModifiedTime(root.resolve("empty"), FileTime.fromMillis(1_234_567_890_123L));
+        return root;
+    }
+
+    /**
+     * As root: a FIFO, char and block devices, a socket, a file with security.capability (binary), security.selinux,
+     * trusted.x and user.bin=0xff00fe80, its hardlink, a symlink with a trusted xattr (its own, not its target's),
+     * xattrs on a FIFO, a device and the root directory, an empty value, and a file over 1 MiB with an xattr.
+     */
+    static Path specialTree(Path root) throws IOException {
+        Path ping = root.resolve("bin/ping");
+        Files.createDirectories(ping.getParent());
+        Files.writeString(ping, "ping");
+        Files.createLink(root.resolve("bin/ping2"), ping);
+        Files.createDirectories(root.resolve("d"));
+        Files.write(root.resolve("big"), new byte[(3 << 20) / 2]);
+        Files.createSymbolicLink(root.resolve("link"), Path.of("bin/ping"));
+        sh(root, "mkfifo p && mknod null c 1 3 && mknod loop9 b 7 259 && mknod tty c 136 1048575"
+                + " && setfattr -n security.capability -v " + CAPABILITY + " bin/ping"
+                + " && setfattr -n security.selinux -v 0x73797374656d5f753a6f626a6563745f723a62696e5f743a733000 bin/ping"
+                + " && setfattr -n trusted.x -v 0x00ff bin/ping && setfattr -n user.bin -v 0xff00fe80 bin/ping"
+                + " && setfattr -h -n trusted.sym -v 0xbeef link && setfattr -n trusted.fifo -v 0x0102 p"
+                + " && setfattr -n trusted.dev -v 0xaa null && setfattr -n trusted.dir -v 0x01 d"
+                + " && setfattr -n user.empty d && setfattr -n user.big -v 0x" + "5a".repeat(300) + " big"
+                + " && setfattr -n trusted.root -v 0x00 .");
+        socket(root.resolve("sock"));
+        return root;
+    }
+
+    private static void sh(Path dir, String script) throws IOException {
+        ErofsReaders.requireGetfattr();
+        ErofsReaders.Result r = ErofsReaders.run(List.of("sh", "-c", "cd '" + dir + "' && " + script));
+        assertThat(r.exit()).as("%s\n%s", script, r.output()).isZero();
+    }
+
+    /** A unix socket file, left behind after its channel closes. */
+    private static void socket(Path p) throws IOException {
+        try (ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            s.bind(UnixDomainSocketAddress.of(p));
+        }
+    }
+
+    private static Map<String, Map<String, String>> hex(Map<String, Map<String, byte[]>> xattrs) {
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        xattrs.forEach((path, m) -> {
+            Map<String, String> h = new TreeMap<>();
+            m.forEach((k, v) -> h.put(k, HexFormat.of().formatHex(v)));
+            out.put(path, h);
+        });
+        return out;
     }
 
     static void assertSameTree(Path expected, Path actual) throws Exception {

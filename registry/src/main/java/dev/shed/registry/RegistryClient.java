@@ -40,10 +40,15 @@ public final class RegistryClient {
         this.http = http;
     }
 
+    /** The endpoint of a registry under these options (scheme from loopback, insecure hosts and CA files). */
+    public static RegistryEndpoint endpoint(String registry, RegistryOptions options) {
+        return RegistryEndpoint.of(registry, options.insecureRegistries(), !options.tls().caFilesFor(registry).isEmpty());
+    }
+
     /** A client for {@code repo} whose token covers {@code scopes} (e.g. repository:x:pull,push). */
     public static RegistryClient open(Reference repo, List<String> scopes, RegistryOptions options, CredentialSource creds,
                                       HttpClient client) {
-        RegistryEndpoint ep = RegistryEndpoint.of(repo.registry(), options.insecureRegistries());
+        RegistryEndpoint ep = endpoint(repo.registry(), options);
         Authenticator auth = new Authenticator(client, repo.registry(), creds, scopes);
         return new RegistryClient(repo, new RegistryHttp(ep, client, auth, options.retry()));
     }

@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
                 ImageDfCommand.class,
                 ImageVerifyCommand.class,
                 ImageMaterializeCommand.class,
+                ImageMountCommand.class,
+                ImageUmountCommand.class,
                 ImageExportCommand.class,
         })
 public final class ImageCommand implements Runnable {

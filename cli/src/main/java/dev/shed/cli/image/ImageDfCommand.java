@@ -21,8 +21,10 @@ import picocli.CommandLine.Mixin;
 /** {@code shed image df}: where the store's disk goes. */
 @Command(name = "df", mixinStandardHelpOptions = true,
         description = {"Show disk use: blobs (and layer blobs) in total, per image split into bytes shared with other images and",
-                "bytes unique to it, cached lowers per manifest, legacy .ext4 files, temp files, and what each prune mode",
-                "would reclaim (computed by the same code as 'shed image prune --dry-run'). Sizes are file sizes (du -b)."})
+                "bytes unique to it, cached lowers per manifest (a shared lower's own metadata image, plus the bytes of its",
+                "layers' data devices that another lower also uses (SHARED) or only it uses (UNIQUE)), data devices, legacy",
+                ".ext4 files, temp files, and what each prune mode would reclaim (computed by the same code as",
+                "'shed image prune --dry-run'). Sizes are file sizes (du -b)."})
 public final class ImageDfCommand implements Callable<Integer> {
     @Mixin
     FormatOption format;
@@ -72,6 +74,28 @@ public final class ImageDfCommand implements Callable<Integer> {
             n.put("pins", l.pins());
             n.put("running", l.running());
             n.put("lastUsed", l.lastUsed().toString());
+            n.put("layout", l.layout());
+            ArrayNode devs = n.putArray("devices");
+            l.devices().forEach(d -> devs.add(d.toString()));
+            n.put("sharedBytes", l.sharedBytes());
+            n.put("uniqueBytes", l.uniqueBytes());
+        }
+        ObjectNode devices = o.putObject("devices");
+        devices.put("count", r.devices().size());
+        devices.put("bytes", r.deviceBytes());
+        devices.put("sharedCount", r.devices().stream().filter(DiskUsage.DeviceUsage::shared).count());
+        devices.put("sharedBytes", r.sharedDeviceBytes());
+        ArrayNode devItems = devices.putArray("items");
+        for (DiskUsage.DeviceUsage d : r.devices()) {
+            ObjectNode n = devItems.addObject();
+            n.put("layer", d.layer().toString());
+            n.put("key", d.key());
+            n.put("path", d.path().toString());
+            n.put("bytes", d.bytes());
+            ArrayNode users = n.putArray("lowers");
+            d.lowers().forEach(m -> users.add(m.toString()));
+            n.put("shared", d.shared());
+            n.put("inUse", d.inUse());
         }
         o.putObject("legacyExt4").put("count", r.legacyExt4Count()).put("bytes", r.legacyExt4Bytes());
         o.putObject("temp").put("count", r.tempCount()).put("bytes", r.tempBytes());
@@ -84,6 +108,7 @@ public final class ImageDfCommand implements Callable<Integer> {
                     case IMAGE_NAME -> "images";
                     case BLOB -> "blobs";
                     case LOWER -> "lowers";
+                    case DEVICE -> "devices";
                     case LEGACY_EXT4 -> "legacyExt4";
                     case TEMP -> "temp";
                 };
@@ -99,6 +124,8 @@ public final class ImageDfCommand implements Callable<Integer> {
         t.row("Blobs", r.blobCount(), Sizes.human(r.blobBytes()), Sizes.human(def.bytes(PruneItem.Kind.BLOB)));
         t.row("  of which layers", r.layerCount(), Sizes.human(r.layerBytes()), "");
         t.row("Lowers (cache/*.erofs)", r.lowers().size(), Sizes.human(r.lowerBytes()), Sizes.human(def.bytes(PruneItem.Kind.LOWER)));
+        t.row("Data devices (cache/layers)", r.devices().size(), Sizes.human(r.deviceBytes()), Sizes.human(def.bytes(PruneItem.Kind.DEVICE)));
+        t.row("  of which shared", r.devices().stream().filter(DiskUsage.DeviceUsage::shared).count(), Sizes.human(r.sharedDeviceBytes()), "");
         t.row("Legacy ext4", r.legacyExt4Count(), Sizes.human(r.legacyExt4Bytes()), Sizes.human(def.bytes(PruneItem.Kind.LEGACY_EXT4)));
         t.row("Temp (ingest, tmp)", r.tempCount(), Sizes.human(r.tempBytes()), Sizes.human(def.bytes(PruneItem.Kind.TEMP)));
         t.print(out);
@@ -110,22 +137,23 @@ public final class ImageDfCommand implements Callable<Integer> {
         }
         images.print(out);
         out.println();
-        Table lowers = new Table("LOWER", "IMAGES", "SIZE", "PINS", "STATUS", "LAST USED");
+        Table lowers = new Table("LOWER", "IMAGES", "LAYOUT", "SIZE", "SHARED", "UNIQUE", "PINS", "STATUS", "LAST USED");
         for (DiskUsage.LowerUsage l : r.lowers()) {
             String status = l.running() ? "mounted" : l.current() ? "current" : "stale";
-            lowers.row(l.manifest().shortHex(), l.images().isEmpty() ? "<none>" : String.join(",", l.images()), Sizes.human(l.bytes()),
+            lowers.row(l.manifest().shortHex(), l.images().isEmpty() ? "<none>" : String.join(",", l.images()), l.layout(),
+                    Sizes.human(l.bytes()), Sizes.human(l.sharedBytes()), Sizes.human(l.uniqueBytes()),
                     l.pins(), status, Times.ago(l.lastUsed()));
         }
         lowers.print(out);
         out.println();
         out.println("Prune would reclaim:");
-        Table rec = new Table("MODE", "BLOBS", "LOWERS", "TEMP", "IMAGES", "TOTAL");
+        Table rec = new Table("MODE", "BLOBS", "LOWERS", "DEVICES", "TEMP", "IMAGES", "TOTAL");
         for (Map.Entry<String, PrunePlan> e : r.reclaimable().entrySet()) {
             PrunePlan p = e.getValue();
             rec.row(e.getKey().equals("default") ? "shed image prune" : "shed image prune " + e.getKey(),
                     Sizes.human(p.bytes(PruneItem.Kind.BLOB)),
                     Sizes.human(p.bytes(PruneItem.Kind.LOWER) + p.bytes(PruneItem.Kind.LEGACY_EXT4)),
-                    Sizes.human(p.bytes(PruneItem.Kind.TEMP)), p.count(PruneItem.Kind.IMAGE_NAME), Sizes.human(p.bytes()));
+                    Sizes.human(p.bytes(PruneItem.Kind.DEVICE)), Sizes.human(p.bytes(PruneItem.Kind.TEMP)), p.count(PruneItem.Kind.IMAGE_NAME), Sizes.human(p.bytes()));
         }
         rec.print(out);
     }

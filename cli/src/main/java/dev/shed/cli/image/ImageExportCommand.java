@@ -7,7 +7,6 @@ import dev.shed.core.flatten.Flattener;
 import dev.shed.core.flatten.TarSink;
 import dev.shed.core.image.ImageReader;
 import dev.shed.core.layer.LayerBlob;
-import dev.shed.core.oci.Descriptor;
 import dev.shed.core.oci.Manifest;
 import dev.shed.core.oci.Platform;
 import dev.shed.core.store.AtomicFiles;
@@ -17,7 +16,6 @@ import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -55,8 +53,7 @@ public final class ImageExportCommand implements Callable<Integer> {
         Store store = GlobalOptions.openStore();
         ImageReader reader = new ImageReader(store);
         Manifest manifest = reader.select(reader.resolve(name), platform == null ? null : Platform.parse(platform));
-        List<LayerBlob> layers = new ArrayList<>();
-        for (Descriptor d : manifest.layers()) layers.add(new LayerBlob(d, () -> store.blobs().open(d.digest())));
+        List<LayerBlob> layers = reader.layers(manifest); // digests and diff_ids checked while read
         boolean toStdout = output.equals("-");
         try (FileLocks.Held session = store.writeSession();
              ProgressDisplay progress = ProgressDisplay.forTerminal(spec.commandLine().getErr(), System.console() == null)) {
@@ -81,9 +78,14 @@ public final class ImageExportCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static void write(List<LayerBlob> layers, OutputStream out, ProgressDisplay progress) throws java.io.IOException {
-        try (TarSink sink = new TarSink(out)) {
+    private void write(List<LayerBlob> layers, OutputStream out, ProgressDisplay progress) throws java.io.IOException {
+        // no end blocks after a failure: a reader of stdout must see a truncated archive, never a complete one
+        TarSink sink = new TarSink(out);
+        try {
             new Flattener(progress).flatten(layers, sink);
+        } catch (dev.shed.core.layer.LayerIntegrityException e) {
+            throw e.inImage("image " + name);
         }
+        sink.close();
     }
 }

@@ -13,7 +13,6 @@ import dev.shed.core.json.Json;
 import dev.shed.core.lifecycle.Lifecycle;
 import dev.shed.core.oci.Descriptor;
 import dev.shed.core.oci.Digest;
-import dev.shed.core.oci.ImageConfig;
 import dev.shed.core.oci.Manifest;
 import dev.shed.core.oci.Reference;
 import dev.shed.core.store.NamedImage;
@@ -39,7 +38,7 @@ public final class ImageLsCommand implements Callable<Integer> {
 
     /** One listed image, computed once for both output forms. */
     record Row(String name, Reference ref, Descriptor target, long size, int layers, String created, int inUse,
-               int manifests, int cachedManifests) {}
+               int manifests, int cachedManifests, String broken) {}
 
     @Override
     public Integer call() throws Exception {
@@ -61,15 +60,19 @@ public final class ImageLsCommand implements Callable<Integer> {
                 o.put("created", r.created());
                 o.put("inUse", r.inUse());
                 o.put("cached", r.manifests() > 0 && r.cachedManifests() == r.manifests());
+                if (r.broken() != null) o.put("broken", r.broken());
             }
             out.println(Json.pretty(arr));
         } else {
             Table t = new Table("REPOSITORY", "TAG", "DIGEST", "SIZE", "LAYERS", "CREATED", "IN USE", "CACHED");
             for (Row r : rows) {
                 t.row(displayRepository(r.ref()), r.ref().tag(), r.target().digest().shortHex(), Sizes.human(r.size()),
-                        r.layers(), Times.ago(r.created()), r.inUse(), cached(r));
+                        r.layers(), r.broken() != null ? "BROKEN" : Times.ago(r.created()), r.inUse(), cached(r));
             }
             t.print(out);
+            PrintWriter err = spec.commandLine().getErr();
+            for (Row r : rows) if (r.broken() != null) err.println("shed: warning: " + r.name() + " is broken: " + r.broken());
+            err.flush();
         }
         out.flush();
         return 0;
@@ -81,8 +84,18 @@ public final class ImageLsCommand implements Callable<Integer> {
         return r.cachedManifests() + "/" + r.manifests();
     }
 
+    /**
+     * One image's row. A stored image that can't be read (config or manifest not JSON, a blob missing) is listed as
+     * broken, with the reason, instead of failing the whole listing.
+     */
     private static Row row(ImageReader reader, NamedImage n, Lifecycle lc) throws java.io.IOException {
-        StoredImage img = reader.load(n.name(), n.target());
+        StoredImage img;
+        try {
+            img = reader.load(n.name(), n.target());
+        } catch (java.io.IOException | RuntimeException e) {
+            return new Row(n.name(), Reference.parse(n.name()), n.target(), n.target().size(), 0, null, 0, 0, 0, oneLine(e));
+        }
+        String broken = null;
         Set<Digest> blobs = new LinkedHashSet<>();
         long size = 0;
         Set<Digest> layers = new LinkedHashSet<>();
@@ -99,13 +112,22 @@ public final class ImageLsCommand implements Callable<Integer> {
                 layers.add(l.digest());
                 if (blobs.add(l.digest())) size += l.size();
             }
-            if (created == null) {
-                ImageConfig c = reader.config(m);
-                created = c.created();
+            if (created == null && broken == null) {
+                try {
+                    created = reader.config(m).created();
+                } catch (java.io.IOException | RuntimeException e) {
+                    broken = oneLine(e);
+                }
             }
         }
         return new Row(n.name(), Reference.parse(n.name()), n.target(), size, layers.size(), created, inUse,
-                img.manifests().size(), cached);
+                img.manifests().size(), cached, broken);
+    }
+
+    private static String oneLine(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 
     /** docker shows Hub library images by their short name. */

@@ -20,8 +20,10 @@ import picocli.CommandLine.Option;
 /** {@code shed image prune}: give disk back without losing anything named, pinned or running. */
 @Command(name = "prune", mixinStandardHelpOptions = true,
         description = {"Remove what nothing needs: blobs no image, shed or snapshot reaches (layers, configs, dangling manifests),",
-                "lowers of manifests nothing names, stale ingest/tmp leftovers; plus lowers the eviction policy says go.",
-                "Never removes a lower a running shed has mounted. Waits for pulls/imports in progress (they finish naming first)."})
+                "lowers of manifests nothing names, stale ingest/tmp leftovers; plus lowers the eviction policy says go, and",
+                "the layers' data devices no remaining lower uses (in every mode, in the same prune as their last lower).",
+                "Never removes a mounted lower (a running shed, 'shed image mount') or a data device a mounted lower uses.",
+                "Waits for pulls/imports in progress (they finish naming first)."})
 public final class ImagePruneCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Only list what would be removed and the space it would give back.")
     boolean dryRun;

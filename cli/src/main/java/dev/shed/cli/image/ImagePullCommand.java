@@ -9,6 +9,7 @@ import dev.shed.core.config.ConfigFile;
 import dev.shed.core.oci.Reference;
 import dev.shed.core.store.Store;
 import dev.shed.registry.http.RegistryResponseException;
+import dev.shed.registry.http.TlsRejectedException;
 import dev.shed.registry.pull.ImagePuller;
 import dev.shed.core.image.ImageLimits;
 import dev.shed.registry.pull.PullRequest;
@@ -65,7 +66,7 @@ public final class ImagePullCommand implements Callable<Integer> {
         try (ProgressDisplay progress = ProgressDisplay.forTerminal(out, quiet);
              ImagePuller puller = new ImagePuller(store, registry.options(new ConfigFile(store).load()), registry.credentials(), progress)) {
             result = puller.pull(request);
-        } catch (RegistryResponseException e) {
+        } catch (RegistryResponseException | TlsRejectedException e) {
             throw new ShedException(ExitCodes.FAILURE, "pull " + name + ": " + e.getMessage());
         }
         if (quiet) out.println(withDigest(result.name(), result.target().digest().toString()));

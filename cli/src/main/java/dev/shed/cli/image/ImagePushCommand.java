@@ -8,6 +8,7 @@ import dev.shed.core.config.ConfigFile;
 import dev.shed.core.oci.Reference;
 import dev.shed.core.store.Store;
 import dev.shed.registry.http.RegistryResponseException;
+import dev.shed.registry.http.TlsRejectedException;
 import dev.shed.registry.push.ImagePusher;
 import dev.shed.registry.push.PushResult;
 import java.io.PrintWriter;
@@ -50,7 +51,7 @@ public final class ImagePushCommand implements Callable<Integer> {
         try (ProgressDisplay progress = ProgressDisplay.forTerminal(out, quiet);
              ImagePusher pusher = new ImagePusher(store, registry.options(new ConfigFile(store).load()), registry.credentials(), progress)) {
             result = pusher.push(source, dest);
-        } catch (RegistryResponseException e) {
+        } catch (RegistryResponseException | TlsRejectedException e) {
             throw new ShedException(ExitCodes.FAILURE, "push " + dest + ": " + e.getMessage());
         }
         if (quiet) out.println(ImagePullCommand.withDigest(dest.toString(), result.target().digest().toString()));

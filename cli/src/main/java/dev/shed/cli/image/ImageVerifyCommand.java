@@ -78,9 +78,12 @@ public final class ImageVerifyCommand implements Callable<Integer> {
         ImageReader reader = new ImageReader(store);
         Manifest manifest = reader.select(reader.resolve(name), platform == null ? null : Platform.parse(platform));
         java.nio.file.Path lower = lowerFile;
+        java.util.List<java.nio.file.Path> devices = java.util.List.of();
         if (lower == null) {
             try (ProgressDisplay progress = ProgressDisplay.forTerminal(spec.commandLine().getErr(), false)) {
-                lower = Lifecycles.open(progress).lowers().ensure(manifest.digest());
+                dev.shed.core.materialize.Lower l = Lifecycles.open(progress).lowers().ensureLower(manifest.digest());
+                lower = l.path();
+                devices = l.devices();
             }
         } else if (!java.nio.file.Files.isRegularFile(lower)) {
             throw new IllegalArgumentException("--lower " + lower + ": no such file");
@@ -89,7 +92,7 @@ public final class ImageVerifyCommand implements Callable<Integer> {
         BootVerifier.Report r = new BootVerifier(store, VmSettings.load(new ConfigFile(store)), w -> {
             err.println("shed: " + w);
             err.flush();
-        }).verify(manifest.digest(), lower, java.util.List.of());
+        }).verify(manifest.digest(), lower, devices);
         PrintWriter out = spec.commandLine().getOut();
         if (format.json()) {
             ObjectNode o = Json.object();

@@ -9,6 +9,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,6 +21,10 @@ public final class RegistryFlags {
     @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
             description = "Talk plain HTTP to this registry (repeatable; added to the config's registries.insecure). Loopback hosts (127.0.0.0/8, ::1, localhost) always use HTTP; everything else HTTPS.")
     List<String> insecureRegistries = List.of();
+
+    @Option(names = "--ca-cert", paramLabel = "FILE",
+            description = "PEM file of CA certificates to trust for this registry, besides the system's trust store and the config's registries.ca-certs (repeatable). The registry is then reached over HTTPS, also on a loopback address.")
+    List<Path> caCerts = List.of();
 
     @Option(names = "--concurrency", paramLabel = "N",
             description = "Blobs transferred at once (default: the config's pull.concurrency, else " + RegistryOptions.DEFAULT_CONCURRENCY + ").")
@@ -36,8 +42,17 @@ public final class RegistryFlags {
         RegistryOptions o = RegistryOptions.from(config);
         Set<String> insecure = new LinkedHashSet<>(o.insecureRegistries());
         insecure.addAll(insecureRegistries);
-        o = o.withInsecureRegistries(insecure);
+        o = o.withInsecureRegistries(insecure).withCaFiles(checkedCaFiles(caCerts));
         return concurrency == null ? o : o.withConcurrency(concurrency);
+    }
+
+    /** The --ca-cert files as absolute paths, each an existing readable file (read as PEM when TLS starts). */
+    public static List<Path> checkedCaFiles(List<Path> files) {
+        for (Path f : files) {
+            if (!Files.isRegularFile(f)) throw new IllegalArgumentException("--ca-cert " + f + ": no such file");
+            if (!Files.isReadable(f)) throw new IllegalArgumentException("--ca-cert " + f + ": not readable");
+        }
+        return files.stream().map(Path::toAbsolutePath).toList();
     }
 
     CredentialSource credentials() throws IOException {

@@ -10,6 +10,8 @@ import dev.shed.core.materialize.Materializer;
 import dev.shed.core.progress.Progress;
 import dev.shed.core.store.Store;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Opens the lifecycle services (sheds, lowers with the store's eviction policy, prune, df, verify) of the store
@@ -29,10 +31,15 @@ public final class Lifecycles {
      * ({@code materialize.compression}, {@code materialize.backend}) says how.
      */
     public static Lifecycle open(Progress progress) throws IOException {
+        return open(progress, List.of());
+    }
+
+    /** As {@link #open(Progress)}; an image pulled on the way trusts {@code caFiles} too (shed create --ca-cert). */
+    public static Lifecycle open(Progress progress, List<Path> caFiles) throws IOException {
         Store store = GlobalOptions.openStore();
         StoreConfig config = new ConfigFile(store).load();
         MaterializeOptions options = config.materialize();
         return Lifecycle.open(store, new MaterializerSource(new Materializer(store, options, progress)),
-                new PullingImageSource(store, config, progress));
+                new PullingImageSource(store, config, caFiles, progress));
     }
 }

@@ -9,7 +9,10 @@ import dev.shed.core.shed.Shed;
 import dev.shed.core.shed.ShedManager;
 import dev.shed.core.shed.VmSpec;
 import dev.shed.core.vm.PortMapping;
+import dev.shed.cli.image.RegistryFlags;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -53,6 +56,10 @@ public final class ShedCreateCommand implements Callable<Integer> {
             description = "vm: switch_root into the image's /sbin/init (systemd images) instead of shed's init; shed exec is then unavailable.")
     boolean init;
 
+    @Option(names = "--ca-cert", paramLabel = "FILE",
+            description = "When the image is pulled: PEM file of CA certificates to trust for its registry, besides the system's and the config's registries.ca-certs (repeatable; the registry is then reached over HTTPS).")
+    List<Path> caCerts = List.of();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -81,7 +88,7 @@ public final class ShedCreateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ShedManager.Created c;
         try (ProgressDisplay progress = ProgressDisplay.forTerminal(err, false)) {
-            Lifecycle lc = Lifecycles.open(progress);
+            Lifecycle lc = Lifecycles.open(progress, RegistryFlags.checkedCaFiles(caCerts));
             c = lc.sheds().create(name, image, p, fromSnapshot, options());
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -75,6 +75,108 @@ class ImageMaterializeExportCommandTest {
         assertThat(bad.exit()).isEqualTo(2);
     }
 
+    /** A manifest whose config is {@code config} (not checked), named {@code name}, written into the store directly. */
+    private static dev.shed.core.oci.Descriptor storeRaw(Path root, String name, byte[] config) throws Exception {
+        dev.shed.core.store.Store store = dev.shed.core.store.Store.open(root);
+        byte[] layer = new TarLayerBuilder().file("f", "x").tar();
+        store.blobs().put(layer);
+        store.blobs().put(config);
+        var cfg = new dev.shed.core.oci.Descriptor(dev.shed.core.oci.MediaType.OCI_CONFIG, dev.shed.core.oci.Digest.of(config), config.length);
+        var l = new dev.shed.core.oci.Descriptor(dev.shed.core.oci.MediaType.OCI_LAYER_TAR, dev.shed.core.oci.Digest.of(layer), layer.length);
+        byte[] manifest = dev.shed.core.image.build.ImageAssembler.manifest(cfg, List.of(l));
+        store.blobs().put(manifest);
+        var m = new dev.shed.core.oci.Descriptor(dev.shed.core.oci.MediaType.OCI_MANIFEST, dev.shed.core.oci.Digest.of(manifest), manifest.length);
+        store.names().put(name, m);
+        return m;
+    }
+
+    @Test
+    void aConfigThatIsNotJsonIsRefusedAtBuildAndAStoreHoldingOneStillLists() throws Exception {
+        storeImage(twoLayers());
+        // build refuses it, naming the config, and names nothing
+        Path layout = tmp.resolve("bad-layout");
+        storeRawLayout(layout);
+        Result build = Shed.run(root(), "image", "build", "--from-oci-archive", layout.toString(), "--tag", "bad:1");
+        assertThat(build.exit()).isNotZero();
+        assertThat(build.errLines()).hasSize(1);
+        assertThat(build.err()).contains("config sha256:").contains("JSON");
+        assertThat(Shed.run(root(), "image", "ls").out()).doesNotContain("bad");
+
+        // a store that already holds one (written before this check existed) lists everything, the broken one marked
+        storeRaw(root(), "docker.io/library/broken:latest", "this is not json".getBytes());
+        Result ls = Shed.run(root(), "image", "ls");
+        assertThat(ls.exit()).as(ls.err()).isZero();
+        assertThat(ls.out()).contains("app").containsPattern("broken +latest .*BROKEN");
+        assertThat(ls.err()).contains("broken:latest is broken: ").contains("invalid JSON");
+        Result json = Shed.run(root(), "image", "ls", "--format", "json");
+        assertThat(json.exit()).as(json.err()).isZero();
+        var arr = dev.shed.core.json.Json.parse(json.out().getBytes(), "ls");
+        assertThat(arr.size()).isEqualTo(2);
+        for (var o : arr) {
+            if (o.get("name").asText().contains("broken")) assertThat(o.get("broken").asText()).contains("invalid JSON");
+            else assertThat(o.has("broken")).isFalse();
+        }
+    }
+
+    /** An OCI layout whose only image has a config that is not JSON. */
+    private static void storeRawLayout(Path dir) throws Exception {
+        OciLayoutBuilder b = new OciLayoutBuilder(dir);
+        byte[] layer = new TarLayerBuilder().file("f", "x").tar();
+        var l = b.blob(dev.shed.core.oci.MediaType.OCI_LAYER_TAR, layer);
+        var cfg = b.blob(dev.shed.core.oci.MediaType.OCI_CONFIG, "{\"rootfs\": not json".getBytes());
+        var m = b.blob(dev.shed.core.oci.MediaType.OCI_MANIFEST, dev.shed.core.image.build.ImageAssembler.manifest(cfg, List.of(l)));
+        b.name("bad", m);
+    }
+
+    @Test
+    void aCorruptedLayerBlobIsRefusedByMaterializeAndExportLeavingNothing() throws Exception {
+        storeImage(Layer.tar(new TarLayerBuilder().dir("etc").file("etc/motd", "the real content")));
+        dev.shed.core.store.Store store = dev.shed.core.store.Store.open(root());
+        var manifest = new dev.shed.core.image.ImageReader(store).select(new dev.shed.core.image.ImageReader(store).resolve("app"), null);
+        var layer = manifest.layers().get(0).digest();
+        Path blob = store.blobs().path(layer);
+        byte[] bytes = Files.readAllBytes(blob);
+        bytes[indexOf(bytes, "real".getBytes())] ^= 0x20; // "Real": the tar still parses, only the digest can tell
+        blob.toFile().setWritable(true);
+        Files.write(blob, bytes);
+
+        Result mat = Shed.run(root(), "image", "materialize", "--quiet", "app");
+        assertThat(mat.exit()).isEqualTo(1);
+        assertThat(mat.errLines()).hasSize(1);
+        assertThat(mat.err()).contains("image sha256:" + manifest.digest().hex()).contains("layer " + layer)
+                .contains(dev.shed.core.oci.Digest.of(bytes).toString());
+        assertThat(store.layout().erofsLower(manifest.digest())).doesNotExist();
+        assertThat(store.layout().erofsLowerRecord(manifest.digest())).doesNotExist();
+
+        Path out = tmp.resolve("rootfs.tar");
+        Result export = Shed.run(root(), "image", "export", "app", "-o", out.toString());
+        assertThat(export.exit()).isEqualTo(1);
+        assertThat(export.err()).contains("image app").contains("layer " + layer);
+        assertThat(out).doesNotExist();
+        try (var s = Files.list(tmp)) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("rootfs.tar"));
+        }
+        Result stdout = Shed.run(root(), "image", "export", "app", "-o", "-");
+        assertThat(stdout.exit()).isEqualTo(1);
+        assertThat(stdout.rawOut().length % 1024 == 0 && endsWithZeros(stdout.rawOut(), 1024))
+                .as("no end-of-archive blocks after a refused layer").isFalse();
+    }
+
+    private static boolean endsWithZeros(byte[] b, int n) {
+        if (b.length < n) return false;
+        for (int i = b.length - n; i < b.length; i++) if (b[i] != 0) return false;
+        return true;
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
     @Test
     void exportWritesTheMergedTreeToAFileAndToStdout() throws Exception {
         storeImage(twoLayers());

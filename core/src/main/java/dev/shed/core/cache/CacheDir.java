@@ -1,6 +1,7 @@
 package dev.shed.core.cache;
 
 import dev.shed.core.materialize.LegacyCache;
+import dev.shed.core.materialize.LowerRecord;
 import dev.shed.core.oci.Digest;
 import dev.shed.core.store.StoreLayout;
 import java.io.IOException;
@@ -10,11 +11,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Lists cache/sha256/: &lt;hex&gt;.erofs lowers (with their &lt;hex&gt;.erofs.json parameter record),
- * legacy &lt;hex&gt;.ext4 files, and anything else (crash leftovers, accounted as temp).
+ * Lists cache/: &lt;hex&gt;.erofs lowers in cache/sha256/ (with their &lt;hex&gt;.erofs.json parameter record),
+ * legacy &lt;hex&gt;.ext4 files, the layers' data devices in cache/layers/sha256/ (&lt;layer-hex&gt;.&lt;key&gt;.erofsdev
+ * and its .idx), and anything else in either directory (crash leftovers, accounted as temp).
  */
 public final class CacheDir {
     private final StoreLayout layout;
@@ -25,9 +28,14 @@ public final class CacheDir {
         this.usage = new Usage(layout);
     }
 
+    /** cache/layers/sha256/: where the layers' data devices live. */
+    public static Path devicesDir(StoreLayout layout) {
+        return layout.root().resolve("cache").resolve("layers").resolve("sha256");
+    }
+
     public List<CachedLower> lowers() throws IOException {
         List<CachedLower> out = new ArrayList<>();
-        for (Path p : files()) {
+        for (Path p : files(layout.cacheDir())) {
             String name = p.getFileName().toString();
             if (!name.endsWith(".erofs")) continue;
             String hex = name.substring(0, name.length() - ".erofs".length());
@@ -36,7 +44,7 @@ public final class CacheDir {
             try {
                 long bytes = Files.size(p) + sizeOrZero(layout.erofsLowerRecord(d));
                 Instant used = usage.lastUsed(d).orElse(Files.getLastModifiedTime(p).toInstant());
-                out.add(new CachedLower(CachedLower.Kind.EROFS, d, p, bytes, used));
+                out.add(new CachedLower(CachedLower.Kind.EROFS, d, p, bytes, used, devicesOf(d)));
             } catch (NoSuchFileException gone) {
                 // evicted while we looked
             }
@@ -44,7 +52,7 @@ public final class CacheDir {
         for (LegacyCache.Ext4File f : new LegacyCache(layout).list()) {
             try {
                 out.add(new CachedLower(CachedLower.Kind.LEGACY_EXT4, f.layer(), f.path(), f.size(),
-                        Files.getLastModifiedTime(f.path()).toInstant()));
+                        Files.getLastModifiedTime(f.path()).toInstant(), List.of()));
             } catch (NoSuchFileException gone) {
                 // evicted while we looked
             }
@@ -52,10 +60,62 @@ public final class CacheDir {
         return out;
     }
 
-    /** Files in cache/sha256/ that are neither a lower, its record, nor a legacy ext4 (e.g. temp files). */
+    /** The record beside a lower, if present and readable. */
+    public Optional<LowerRecord> record(Digest manifest) {
+        try {
+            return Optional.ofNullable(LowerRecord.parse(Files.readAllBytes(layout.erofsLowerRecord(manifest))));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The data devices a lower's record lists (absolute, mount order); empty for a flat lower, a missing or
+     * unreadable record, or a record whose device paths leave cache/layers/sha256 (such a lower is never served).
+     */
+    public List<Path> devicesOf(Digest manifest) {
+        Optional<LowerRecord> r = record(manifest);
+        if (r.isEmpty() || !r.get().shared()) return List.of();
+        try {
+            return r.get().devicePaths(layout);
+        } catch (IllegalArgumentException hostile) {
+            return List.of();
+        }
+    }
+
+    /** Every data device (files named {@code <layer-hex>.<key>.erofsdev}), with its index's bytes. */
+    public List<DataDevice> devices() throws IOException {
+        List<DataDevice> out = new ArrayList<>();
+        for (Path p : files(devicesDir(layout))) {
+            Optional<DataDevice> d = parseDevice(p);
+            if (d.isEmpty()) continue;
+            try {
+                out.add(new DataDevice(d.get().layer(), d.get().key(), p, Files.size(p) + sizeOrZero(DataDevice.index(p))));
+            } catch (NoSuchFileException gone) {
+                // removed while we looked
+            }
+        }
+        return out;
+    }
+
+    /** A device named by its file name (size 0: not measured), or empty when the name is not a device's. */
+    public static Optional<DataDevice> parseDevice(Path p) {
+        String name = p.getFileName().toString();
+        if (!name.endsWith(DataDevice.SUFFIX)) return Optional.empty();
+        int dot = name.indexOf('.');
+        if (dot != 64 || !Digest.isValid("sha256:" + name.substring(0, dot))) return Optional.empty();
+        String key = name.substring(dot + 1, name.length() - DataDevice.SUFFIX.length());
+        if (key.isEmpty()) return Optional.empty();
+        return Optional.of(new DataDevice(new Digest(name.substring(0, dot)), key, p, 0));
+    }
+
+    /**
+     * Files in cache/sha256/ that are neither a lower, its record, nor a legacy ext4, and files in
+     * cache/layers/sha256/ that are neither a device nor the index of a present device (temp files of a crash).
+     */
     public List<Path> strays() throws IOException {
         List<Path> out = new ArrayList<>();
-        for (Path p : files()) {
+        for (Path p : files(layout.cacheDir())) {
             String name = p.getFileName().toString();
             int dot = name.indexOf('.');
             String hex = dot < 0 ? name : name.substring(0, dot);
@@ -65,12 +125,20 @@ public final class CacheDir {
             if (known && suffix.equals(".erofs.json") && !Files.exists(layout.erofsLower(new Digest(hex)))) known = false;
             if (!known) out.add(p);
         }
+        for (Path p : files(devicesDir(layout))) {
+            String name = p.getFileName().toString();
+            boolean known = parseDevice(p).isPresent()
+                    || name.endsWith(DataDevice.INDEX_SUFFIX)
+                    && parseDevice(p.resolveSibling(name.substring(0, name.length() - ".idx".length()))).isPresent()
+                    && Files.exists(p.resolveSibling(name.substring(0, name.length() - ".idx".length())));
+            if (!known) out.add(p);
+        }
         return out;
     }
 
-    private List<Path> files() throws IOException {
-        if (!Files.isDirectory(layout.cacheDir())) return List.of();
-        try (Stream<Path> s = Files.list(layout.cacheDir())) {
+    private static List<Path> files(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> s = Files.list(dir)) {
             return s.filter(Files::isRegularFile).sorted().toList();
         }
     }

@@ -49,7 +49,13 @@ public final class ConfigFile {
         MaterializeOptions materialize = MaterializeOptions.defaults()
                 .withCompression(MaterializeOptions.Compression.parse(stored(raw, ConfigKey.MATERIALIZE_COMPRESSION).asText()))
                 .withBackend(MaterializeOptions.Backend.parse(stored(raw, ConfigKey.MATERIALIZE_BACKEND).asText()));
-        return new StoreConfig(policy, budget.isNull() ? -1 : budget.asLong(), concurrency, insecure, materialize);
+        Map<String, String> caCerts = new LinkedHashMap<>();
+        stored(raw, ConfigKey.REGISTRIES_CA_CERTS).forEach(n -> {
+            String entry = n.asText();
+            int eq = entry.indexOf('=');
+            caCerts.put(entry.substring(0, eq), entry.substring(eq + 1));
+        });
+        return new StoreConfig(policy, budget.isNull() ? -1 : budget.asLong(), concurrency, insecure, materialize, caCerts);
     }
 
     /** Every key with the value in effect, as {@code shed config get} prints it. */

@@ -23,8 +23,12 @@ public enum ConfigKey {
             "Blobs downloaded in parallel by one pull (1-32)",
             s -> JsonNodeFactory.instance.numberNode(parseConcurrency(s))),
     REGISTRIES_INSECURE("registries.insecure", "",
-            "Comma-separated registry hosts (host[:port]) reached over plain HTTP or unverified TLS",
+            "Comma-separated registry hosts (host[:port]) reached over plain HTTP",
             ConfigKey::parseHosts),
+    REGISTRIES_CA_CERTS("registries.ca-certs", "",
+            "Comma-separated HOST[:PORT]=/abs/ca.pem: a PEM CA file trusted for that registry besides the system's trust store "
+                    + "(such a registry is reached over HTTPS, also on a loopback address)",
+            ConfigKey::parseCaCerts),
     MATERIALIZE_COMPRESSION("materialize.compression", MaterializeOptions.defaults().compression().cliName(),
             "Compression of lowers built lazily by shed create/start: none, lz4, lz4hc (changing it makes existing lowers stale)",
             s -> JsonNodeFactory.instance.textNode(MaterializeOptions.Compression.parse(s).cliName())),
@@ -119,6 +123,26 @@ public enum ConfigKey {
         }
         if (n < 1 || n > 32) throw new IllegalArgumentException("must be between 1 and 32");
         return n;
+    }
+
+    private static JsonNode parseCaCerts(String s) {
+        ArrayNode arr = JsonNodeFactory.instance.arrayNode();
+        for (String item : s.split(",")) {
+            String entry = item.trim();
+            if (entry.isEmpty()) continue;
+            int eq = entry.indexOf('=');
+            if (eq < 0) throw new IllegalArgumentException("'" + entry + "' is not HOST[:PORT]=FILE");
+            String host = entry.substring(0, eq).trim();
+            String file = entry.substring(eq + 1).trim();
+            if (!isHost(host)) throw new IllegalArgumentException("'" + host + "' is not a registry host[:port]");
+            if (!java.nio.file.Path.of(file).isAbsolute()) throw new IllegalArgumentException("CA file '" + file + "' is not an absolute path");
+            arr.add(host + "=" + file);
+        }
+        return arr;
+    }
+
+    private static boolean isHost(String host) {
+        return host.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
     }
 
     private static JsonNode parseHosts(String s) {

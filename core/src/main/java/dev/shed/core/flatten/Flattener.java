@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Merges a manifest's layers into one tree (OCI image-spec layer.md), streaming: layers are read newest first
@@ -31,19 +33,24 @@ import java.util.Map;
  *   <li>a lower directory entry at a path an upper layer only implied (by entries below it) is emitted: it gives
  *       that directory its metadata.</li>
  * </ul>
- * Hardlinks name an earlier regular file of the same layer (tar semantics). When an upper layer replaced that
- * target, the link keeps its own layer's content: its first winning link becomes a regular file with the
- * target's metadata and data, read in a second pass over that layer only (further links point at it).
+ * Hardlinks name an earlier entry of the same layer (tar semantics) or, like umoci, containerd and docker
+ * apply them, what the target path holds just below the link's layer once that layer's entries before the link
+ * are applied (whiteouts and opaque markers included, in tar order). The merged tree keeps inode identity as those
+ * appliers leave it: names of one inode stay hardlinks of each other; when the inode's first name was replaced
+ * or removed above, the first surviving link becomes a regular file with the target's metadata and data. A link to
+ * an earlier file of its own layer whose data has passed already gets it in a second pass over that layer only;
+ * a link to a lower layer waits in {@link LowerLinks} (by path, no data) until that layer's pass reaches it.
  *
  * <p>Refused, naming layer and entry: entries below a non-directory of the same layer (a symlinked parent
  * would make extraction write through it), a path that is both a directory and not within one layer, hardlinks
- * to targets that are not earlier non-directories of the layer, whiteouts of '.', '..' or nothing; paths
+ * to directories or to paths that exist neither earlier in the layer nor below it, whiteouts of '.', '..' or nothing; paths
  * escaping the root and truncated streams are refused by {@link LayerReader}. Duplicate paths within a layer:
  * the later entry wins, as with tar extraction.
  */
 public final class Flattener {
     private final Progress progress;
     private final PathTable table = new PathTable();
+    private final LowerLinks lowerLinks = new LowerLinks();
     private long entries;
     private long bytes;
 
@@ -60,18 +67,25 @@ public final class Flattener {
         for (int i = layers.size() - 1, l = 0; i >= 0; i--, l++) {
             pass(l, layers.get(i), sink);
         }
+        lowerLinks.finish();
         return new Result(entries, bytes, layers.size(), table.size(), table.footprint());
     }
 
+    /** What a hardlink names in the end: a file of this layer ({@code below} false), or a path below the layer. */
+    private record Root(String path, boolean below) {}
+
     /** Per-layer state, dropped after the layer's pass. */
     private static final class LayerPass {
-        final List<String> whiteouts = new ArrayList<>();
-        final List<String> opaques = new ArrayList<>();
+        /** Markers in tar order; they act on lower layers, and on this layer's later links to lower targets. */
+        final Set<String> whiteouts = new LinkedHashSet<>();
+        final Set<String> opaques = new LinkedHashSet<>();
         /** Regular files of this layer that upper layers hid: possible targets of shadowed-target hardlinks. */
         final LongSet shadowedFiles = new LongSet();
-        /** Hardlink path → the regular file it ultimately names (links may name links). */
-        final Map<String, String> linkRoots = new HashMap<>();
-        /** Shadowed target → winning links to it, in tar order: filled in the second pass. */
+        /** Hardlink path → what it ultimately names (links may name links). */
+        final Map<String, Root> linkRoots = new HashMap<>();
+        /** Hidden file of this layer → the path where a link from above already gave its inode a name. */
+        final Map<String, String> origins = new HashMap<>();
+        /** Hidden target → winning links to it, in tar order: filled in the second pass. */
         final Map<String, List<ErofsEntry>> deferred = new LinkedHashMap<>();
     }
 
@@ -79,6 +93,7 @@ public final class Flattener {
         if (l > Short.MAX_VALUE) throw new LayerFormatException(layer.digest(), null, "more than 32767 layers");
         Progress.Task task = progress.start(layer.digest().shortHex(), "Flattening", layer.descriptor().size());
         LayerPass st = new LayerPass();
+        lowerLinks.startLayer();
         try (LayerReader r = LayerReader.open(layer, task::advance)) {
             ErofsEntry e;
             while ((e = r.next()) != null) {
@@ -92,6 +107,12 @@ public final class Flattener {
                 boolean isDir = e.type() == EntryType.DIRECTORY;
                 if (!isDir && path.isEmpty()) throw new LayerFormatException(layer.digest(), r.currentName(), "the image root must be a directory");
                 boolean wins = wins(p, isDir, l, layer, r.currentName());
+                List<LowerLinks.Request> waiting = null;
+                if (!lowerLinks.idle()) {
+                    lowerLinks.entryAt(path, e.type(), layer.digest());
+                    waiting = lowerLinks.take(path);
+                }
+                if (e.type() != EntryType.HARDLINK && !st.linkRoots.isEmpty()) st.linkRoots.remove(path);
                 switch (e.type()) {
                     case FILE:
                         if (wins) {
@@ -99,12 +120,17 @@ public final class Flattener {
                             sink.add(e, r.data());
                             entries++;
                             bytes += e.size();
+                            if (waiting != null) linkAll(waiting, path, sink);
+                        } else if (waiting != null) {
+                            String first = firstName(waiting, e, r, sink);
+                            if (first != null) st.origins.put(path, first);
                         } else {
                             st.shadowedFiles.add(LongSet.hash(p));
                         }
                         break;
                     case HARDLINK:
                         hardlink(l, layer, r.currentName(), e, p, wins, st, sink);
+                        if (waiting != null) linksToLink(l, layer, path, waiting, st, sink);
                         break;
                     default:
                         if (wins) {
@@ -112,11 +138,18 @@ public final class Flattener {
                             sink.add(e);
                             entries++;
                         }
+                        if (waiting == null) break;
+                        if (isDir) {
+                            throw LowerLinks.missing(waiting.get(0), path, "below, it is a directory");
+                        }
+                        if (wins) linkAll(waiting, path, sink);
+                        else firstName(waiting, e, null, sink);
                         break;
                 }
             }
         }
         if (!st.deferred.isEmpty()) copyShadowedTargets(layer, st, sink);
+        lowerLinks.endLayer(st.whiteouts, st.opaques, layer.digest());
         for (String w : st.whiteouts) table.addFlags(create(w.getBytes(StandardCharsets.UTF_8)), PathTable.WHITEOUT);
         for (String o : st.opaques) table.addFlags(create(o.getBytes(StandardCharsets.UTF_8)), PathTable.OPAQUE);
         task.finish("Merged");
@@ -139,32 +172,117 @@ public final class Flattener {
 
     private void hardlink(int l, LayerBlob layer, String name, ErofsEntry e, byte[] p, boolean wins, LayerPass st,
                           FlattenSink sink) throws IOException {
-        String target = st.linkRoots.getOrDefault(e.linkTarget(), e.linkTarget());
-        st.linkRoots.put(e.path(), target);
-        if (target.equals(e.path())) throw new LayerFormatException(layer.digest(), name, "hardlink to itself");
-        byte[] t = target.getBytes(StandardCharsets.UTF_8);
-        int tid = lookup(t);
-        int tf = tid < 0 ? 0 : table.flags(tid);
-        boolean targetEmittedHere = tid >= 0 && (tf & PathTable.PRESENT) != 0 && table.layer(tid) == l && (tf & PathTable.DIR) == 0;
-        boolean targetShadowed = !targetEmittedHere && st.shadowedFiles.contains(LongSet.hash(t));
-        if (!targetEmittedHere && !targetShadowed) {
-            throw new LayerFormatException(layer.digest(), name, "hardlink to '" + e.linkTarget()
-                    + "', which is not an earlier file of this layer");
+        Root root = st.linkRoots.get(e.linkTarget());
+        if (root == null) root = new Root(e.linkTarget(), !earlierInLayer(e.linkTarget(), l, st));
+        if (!root.below() && root.path().equals(e.path())) throw new LayerFormatException(layer.digest(), name, "hardlink to itself");
+        st.linkRoots.put(e.path(), root);
+        if (root.below()) {
+            // the layer's own markers before the link already removed the lower target (as an applier sees it)
+            String removedBy = LowerLinks.removedBy(root.path(), st.whiteouts, st.opaques);
+            if (removedBy != null) {
+                throw new LayerFormatException(layer.digest(), name, "hardlink to '" + root.path()
+                        + "', which an earlier marker of this layer removed (it " + removedBy + ")");
+            }
+            if (wins) mark(p, l, PathTable.REGULAR);
+            lowerLinks.add(root.path(), new LowerLinks.Request(layer.digest(), name, e, wins));
+            return;
+        }
+        int tid = lookup(root.path().getBytes(StandardCharsets.UTF_8));
+        if (tid >= 0 && (table.flags(tid) & PathTable.PRESENT) != 0 && table.layer(tid) == l && (table.flags(tid) & PathTable.DIR) != 0) {
+            throw new LayerFormatException(layer.digest(), name, "hardlink to '" + e.linkTarget() + "', which is a directory");
         }
         if (!wins) return;
-        if (targetEmittedHere) {
-            mark(p, l, tf & PathTable.REGULAR);
-            sink.add(ErofsEntry.builder(e.path(), EntryType.HARDLINK).linkTarget(target)
-                    .permissions(e.permissions()).owner(e.uid(), e.gid()).mtime(e.mtimeSeconds(), e.mtimeNanos()).build());
+        mark(p, l, PathTable.REGULAR);
+        String named = nameOf(root.path(), l, st);
+        if (named != null) {
+            sink.add(linkTo(e, named));
             entries++;
         } else {
-            mark(p, l, PathTable.REGULAR);
-            st.deferred.computeIfAbsent(target, k -> new ArrayList<>()).add(e);
+            st.deferred.computeIfAbsent(root.path(), k -> new ArrayList<>()).add(e);
+        }
+    }
+
+    /** Whether {@code target} is an entry this layer already had (emitted, hidden file, or named through a link). */
+    private boolean earlierInLayer(String target, int l, LayerPass st) {
+        byte[] t = target.getBytes(StandardCharsets.UTF_8);
+        int tid = lookup(t);
+        if (tid >= 0 && (table.flags(tid) & PathTable.PRESENT) != 0 && table.layer(tid) == l) return true;
+        return st.origins.containsKey(target) || st.shadowedFiles.contains(LongSet.hash(t));
+    }
+
+    /** The path under which the inode of this layer's file {@code root} is already in the merged tree, or null. */
+    private String nameOf(String root, int l, LayerPass st) {
+        int tid = lookup(root.getBytes(StandardCharsets.UTF_8));
+        if (tid >= 0 && (table.flags(tid) & PathTable.PRESENT) != 0 && table.layer(tid) == l
+                && (table.flags(tid) & PathTable.DIR) == 0) {
+            return root;
+        }
+        return st.origins.get(root);
+    }
+
+    /** Links from upper layers to a hardlink entry of this layer: they join what that link names. */
+    private void linksToLink(int l, LayerBlob layer, String path, List<LowerLinks.Request> waiting, LayerPass st,
+                             FlattenSink sink) throws IOException {
+        Root root = st.linkRoots.get(path);
+        if (root.below()) {
+            for (LowerLinks.Request w : waiting) lowerLinks.add(root.path(), w);
+            return;
+        }
+        String named = nameOf(root.path(), l, st);
+        for (LowerLinks.Request w : waiting) {
+            if (!w.emit()) continue;
+            if (named != null) {
+                sink.add(linkTo(w.link(), named));
+                entries++;
+            } else {
+                st.deferred.computeIfAbsent(root.path(), k -> new ArrayList<>()).add(w.link());
+            }
+        }
+    }
+
+    /** Waiting links to an entry that is in the merged tree at {@code path}: hardlinks to it. */
+    private void linkAll(List<LowerLinks.Request> waiting, String path, FlattenSink sink) throws IOException {
+        for (LowerLinks.Request w : waiting) {
+            if (!w.emit()) continue;
+            sink.add(linkTo(w.link(), path));
+            entries++;
         }
     }
 
     /**
-     * Second pass over one layer: each shadowed hardlink target's data goes to its first winning link (as a
+     * Waiting links to an entry that upper layers hid: the first link in the tree takes the entry's place (its
+     * metadata, and its data read now from {@code r} for a file), the others link to it. Returns that first path.
+     */
+    private String firstName(List<LowerLinks.Request> waiting, ErofsEntry target, LayerReader r, FlattenSink sink) throws IOException {
+        String first = null;
+        for (LowerLinks.Request w : waiting) {
+            if (!w.emit()) continue;
+            if (first == null) {
+                first = w.link().path();
+                ErofsEntry copy = new ErofsEntry(first, target.type(), target.permissions(), target.uid(), target.gid(),
+                        target.mtimeSeconds(), target.mtimeNanos(), target.size(), target.linkTarget(), target.devMajor(),
+                        target.devMinor(), target.xattrs());
+                if (r != null) {
+                    sink.add(copy, r.data());
+                    bytes += target.size();
+                } else {
+                    sink.add(copy);
+                }
+            } else {
+                sink.add(linkTo(w.link(), first));
+            }
+            entries++;
+        }
+        return first;
+    }
+
+    private static ErofsEntry linkTo(ErofsEntry link, String target) {
+        return ErofsEntry.builder(link.path(), EntryType.HARDLINK).linkTarget(target)
+                .permissions(link.permissions()).owner(link.uid(), link.gid()).mtime(link.mtimeSeconds(), link.mtimeNanos()).build();
+    }
+
+    /**
+     * Second pass over one layer: each hidden hardlink target's data goes to its first winning link (as a
      * regular file with the target's metadata); the other links become hardlinks to that one.
      */
     private void copyShadowedTargets(LayerBlob layer, LayerPass st, FlattenSink sink) throws IOException {
@@ -181,10 +299,11 @@ public final class Flattener {
                 entries++;
                 bytes += e.size();
                 for (ErofsEntry other : links.subList(1, links.size())) {
-                    sink.add(ErofsEntry.builder(other.path(), EntryType.HARDLINK).linkTarget(first.path()).build());
+                    sink.add(linkTo(other, first.path()));
                     entries++;
                 }
             }
+            r.drain();
         }
         if (!st.deferred.isEmpty()) {
             String target = st.deferred.keySet().iterator().next();

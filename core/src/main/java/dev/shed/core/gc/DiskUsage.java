@@ -1,6 +1,8 @@
 package dev.shed.core.gc;
 
 import dev.shed.core.cache.CachedLower;
+import dev.shed.core.cache.DataDevice;
+import dev.shed.core.cache.DeviceRefs;
 import dev.shed.core.cache.Lowers;
 import dev.shed.core.oci.Descriptor;
 import dev.shed.core.oci.Digest;
@@ -43,15 +45,40 @@ public final class DiskUsage {
     public record ImageUsage(String name, Digest digest, long bytes, long sharedBytes, long uniqueBytes,
                              int inUse, int manifests, int cachedManifests) {}
 
-    /** One cached lower: which images name its manifest, how many sheds/snapshots pin it, whether it runs. */
+    /**
+     * One cached lower: which images name its manifest, how many sheds/snapshots pin it, whether it is mounted.
+     * {@code bytes} = its own image and record (a shared lower's metadata image; a flat lower's whole tree). A
+     * shared lower also reads its data devices: {@code sharedBytes} = those another cached lower uses too,
+     * {@code uniqueBytes} = those only it uses (what evicting it alone would also give back).
+     */
     public record LowerUsage(Digest manifest, List<String> images, long bytes, boolean current, int pins,
-                             boolean running, Instant lastUsed) {}
+                             boolean running, Instant lastUsed, String layout, List<Path> devices, long sharedBytes,
+                             long uniqueBytes) {}
+
+    /**
+     * One data device: the lowers whose records list it (two or more: shared; none: an orphan the next prune
+     * removes), whether a mounted lower has it attached.
+     */
+    public record DeviceUsage(Digest layer, String key, Path path, long bytes, List<Digest> lowers, boolean inUse) {
+        public boolean shared() {
+            return lowers.size() > 1;
+        }
+    }
 
     public record Report(long blobCount, long blobBytes, long layerCount, long layerBytes, List<ImageUsage> images,
-                         List<LowerUsage> lowers, long legacyExt4Count, long legacyExt4Bytes, long tempCount,
-                         long tempBytes, Map<String, PrunePlan> reclaimable) {
+                         List<LowerUsage> lowers, List<DeviceUsage> devices, long legacyExt4Count, long legacyExt4Bytes,
+                         long tempCount, long tempBytes, Map<String, PrunePlan> reclaimable) {
         public long lowerBytes() {
             return lowers.stream().mapToLong(LowerUsage::bytes).sum();
+        }
+
+        public long deviceBytes() {
+            return devices.stream().mapToLong(DeviceUsage::bytes).sum();
+        }
+
+        /** Bytes of devices two or more lowers use. */
+        public long sharedDeviceBytes() {
+            return devices.stream().filter(DeviceUsage::shared).mapToLong(DeviceUsage::bytes).sum();
         }
     }
 
@@ -108,17 +135,36 @@ public final class DiskUsage {
         }
 
         Set<Digest> running = catalog.running();
+        List<CachedLower> cached = lowers.list();
+        DeviceRefs refs = new DeviceRefs(cached, lowers.devices());
+        Map<Path, Long> deviceBytes = new HashMap<>();
+        for (DataDevice d : refs.devices()) deviceBytes.put(d.path(), d.bytes());
         List<LowerUsage> lowerRows = new ArrayList<>();
         long legacyCount = 0;
         long legacyBytes = 0;
-        for (CachedLower l : lowers.list()) {
+        for (CachedLower l : cached) {
             if (l.kind() == CachedLower.Kind.LEGACY_EXT4) {
                 legacyCount++;
                 legacyBytes += l.bytes();
                 continue;
             }
+            long shared = 0;
+            long unique = 0;
+            for (Path dev : l.devices()) {
+                long b = deviceBytes.getOrDefault(dev, 0L);
+                if (refs.shared(dev)) shared += b;
+                else unique += b;
+            }
+            String layout = lowers.record(l.digest()).map(r -> r.layout()).orElse("unknown");
             lowerRows.add(new LowerUsage(l.digest(), namesByManifest.getOrDefault(l.digest(), List.of()), l.bytes(),
-                    lowers.isCached(l.digest()), pins.getOrDefault(l.digest(), 0), running.contains(l.digest()), l.lastUsed()));
+                    lowers.isCached(l.digest()), pins.getOrDefault(l.digest(), 0), running.contains(l.digest()), l.lastUsed(),
+                    layout, l.devices(), shared, unique));
+        }
+        Set<Path> inUse = lowers.devicesInUse();
+        List<DeviceUsage> deviceRows = new ArrayList<>();
+        for (DataDevice d : refs.devices()) {
+            deviceRows.add(new DeviceUsage(d.layer(), d.key(), d.path(), d.bytes(), List.copyOf(refs.users(d.path())),
+                    inUse.contains(real(d.path()))));
         }
 
         long tempCount = 0;
@@ -136,8 +182,16 @@ public final class DiskUsage {
                 new PruneOptions(false, false, true), new PruneOptions(true, false, false))) {
             reclaimable.put(o.describe(), pruner.plan(o));
         }
-        return new Report(blobSizes.size(), blobBytes, layerCount, layerBytes, images, lowerRows, legacyCount, legacyBytes,
-                tempCount, tempBytes, reclaimable);
+        return new Report(blobSizes.size(), blobBytes, layerCount, layerBytes, images, lowerRows, deviceRows, legacyCount,
+                legacyBytes, tempCount, tempBytes, reclaimable);
+    }
+
+    private static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
     }
 
     private static List<Path> regularFiles(Path dir) throws IOException {

@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 final class Leftovers {
     static final Duration MIN_AGE = Duration.ofHours(1);
     private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
+    private static final String LAYERDEV = "layerdev-";
 
     private final Store store;
     private final StoreLayout layout;
@@ -49,8 +50,13 @@ final class Leftovers {
             String name = p.getFileName().toString();
             if (!name.endsWith(".partial") && !name.endsWith(".new") && isOld(p)) out.add(stale(p));
         }
-        for (Path p : list(layout.tmpDir())) if (isStaleByManifestLockOrAge(p)) out.add(stale(p));
-        for (Path p : new CacheDir(layout).strays()) if (isStaleByManifestLockOrAge(p)) out.add(stale(p));
+        Path devicesDir = CacheDir.devicesDir(layout);
+        for (Path p : list(layout.tmpDir())) if (isStaleByBuildLockOrAge(p)) out.add(stale(p));
+        for (Path p : new CacheDir(layout).strays()) {
+            boolean stale = devicesDir.equals(p.getParent()) ? isStaleByDeviceLockOrAge(p.getFileName().toString(), p)
+                    : isStaleByBuildLockOrAge(p);
+            if (stale) out.add(stale(p));
+        }
         for (Path dir : List.of(layout.root(), layout.stateDir(), layout.shedsDir(), layout.snapshotsDir())) {
             for (Path p : list(dir)) {
                 String name = p.getFileName().toString();
@@ -60,9 +66,32 @@ final class Leftovers {
         return out;
     }
 
-    private boolean isStaleByManifestLockOrAge(Path p) {
+    /** tmp/ and cache/sha256: a data device build's temp ({@code layerdev-…}) or anything named after a manifest. */
+    private boolean isStaleByBuildLockOrAge(Path p) throws IOException {
+        String name = p.getFileName().toString();
+        if (name.startsWith(LAYERDEV)) return isStaleByDeviceLockOrAge(name.substring(LAYERDEV.length()), p);
         Matcher m = HEX.matcher(p.getFileName().toString());
         return m.find() ? isFree("lower-" + m.group()) : isOld(p);
+    }
+
+    /**
+     * A data device's files and temps are named after its build lock, {@code layerdev-<layer-hex>.<key>}, with
+     * something after (the key's own spelling is the builder's): stale when every such lock whose name prefixes
+     * {@code name} is free; with none on record, by age.
+     */
+    private boolean isStaleByDeviceLockOrAge(String name, Path p) throws IOException {
+        Matcher m = HEX.matcher(name);
+        if (!m.lookingAt()) return isOld(p);
+        boolean any = false;
+        for (Path lock : list(layout.locksDir())) {
+            String ln = lock.getFileName().toString();
+            if (!ln.startsWith(LAYERDEV + m.group() + ".") || !ln.endsWith(".lock")) continue;
+            String id = ln.substring(LAYERDEV.length(), ln.length() - ".lock".length());
+            if (!name.startsWith(id)) continue;
+            any = true;
+            if (!isFree(LAYERDEV + id)) return false;
+        }
+        return any || isOld(p);
     }
 
     private boolean isFree(String lock) {

@@ -17,6 +17,8 @@ public record PruneItem(Kind kind, String what, Path path, long bytes) {
         BLOB("deleted"),
         /** A cached erofs lower (and its parameter record). */
         LOWER("evicted lower"),
+        /** A layer's data device (and its index) that no remaining lower uses. */
+        DEVICE("removed data device"),
         /** A legacy per-layer ext4 cache file of shed v0.5.0. */
         LEGACY_EXT4("evicted legacy ext4"),
         /** An abandoned ingest/tmp file, a crash leftover, a shed or snapshot dir without record. */

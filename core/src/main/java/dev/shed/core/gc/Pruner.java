@@ -1,10 +1,14 @@
 package dev.shed.core.gc;
 
+import dev.shed.core.cache.CacheDir;
 import dev.shed.core.cache.CachedLower;
+import dev.shed.core.cache.DataDevice;
+import dev.shed.core.cache.DeviceRefs;
 import dev.shed.core.cache.Lowers;
 import dev.shed.core.config.EvictionPolicy;
 import dev.shed.core.oci.Descriptor;
 import dev.shed.core.oci.Digest;
+import dev.shed.core.shed.ImageMounts;
 import dev.shed.core.shed.ShedCatalog;
 import dev.shed.core.store.FileLocks;
 import dev.shed.core.store.Store;
@@ -21,8 +25,9 @@ import java.util.function.Consumer;
 /**
  * Mark and sweep over the store. Roots: every index.json entry (named or not; with --all, only names some
  * shed or snapshot uses), every manifest a shed or snapshot pins. Marked: everything those reach. Swept:
- * unreached blobs (layers, configs, dangling manifests), lowers per the mode and the eviction policy, stale
- * temp files.
+ * unreached blobs (layers, configs, dangling manifests), lowers per the mode and the eviction policy, the data
+ * devices no remaining lower uses (in every mode: they are derived data of lowers, so evicting a device's last
+ * lower frees the device in the same prune), stale temp files.
  *
  * <p>{@link #prune} holds the store's {@code gc} lock exclusively from mark to sweep: pulls, imports and shed
  * create/rm hold it shared while they write content and then name or pin it, so prune never sees content
@@ -34,11 +39,19 @@ public final class Pruner {
     private final Store store;
     private final ShedCatalog catalog;
     private final Lowers lowers;
+    private final ImageMounts imageMounts;
 
+    /** A pruner that plans only (df), or prunes a store without image mounts to tidy. */
     public Pruner(Store store, ShedCatalog catalog, Lowers lowers) {
+        this(store, catalog, lowers, null);
+    }
+
+    /** {@code imageMounts}: stale records of {@code shed image mount} are removed before each prune. */
+    public Pruner(Store store, ShedCatalog catalog, Lowers lowers, ImageMounts imageMounts) {
         this.store = store;
         this.catalog = catalog;
         this.lowers = lowers;
+        this.imageMounts = imageMounts;
     }
 
     /** What prune would remove now (no lock: a dry run or {@code shed image df} never waits for a pull). */
@@ -73,8 +86,10 @@ public final class Pruner {
             }
         }
         Path cacheDir = store.layout().cacheDir();
+        Path devicesDir = CacheDir.devicesDir(store.layout());
         for (Leftovers.Stale s : new Leftovers(store).find()) {
-            if (options.cacheScope() && !cacheDir.equals(s.path().getParent())) continue;
+            Path parent = s.path().getParent();
+            if (options.cacheScope() && !cacheDir.equals(parent) && !devicesDir.equals(parent)) continue;
             items.add(new PruneItem(PruneItem.Kind.TEMP, s.path().toString(), s.path(), s.bytes()));
         }
         if (!options.cacheScope()) {
@@ -89,18 +104,42 @@ public final class Pruner {
                             List<PruneItem> items) throws IOException {
         Set<Digest> running = catalog.running();
         EvictionPolicy policy = lowers.config().evictionPolicy();
+        List<CachedLower> all = lowers.list();
         List<CachedLower> kept = new ArrayList<>();
-        for (CachedLower l : lowers.list()) {
+        Set<Digest> evicted = new HashSet<>();
+        for (CachedLower l : all) {
             boolean evict;
             if (running.contains(l.digest())) evict = false;
             else if (l.kind() == CachedLower.Kind.LEGACY_EXT4) evict = options.layerCache() || !reachable.contains(l.digest());
             else if (options.layerCache() || policy == EvictionPolicy.REFCOUNT) evict = !pinned.contains(l.digest());
             else evict = !reachableManifests.contains(l.digest());
-            if (evict) items.add(lowerItem(l));
-            else kept.add(l);
+            if (evict) {
+                items.add(lowerItem(l));
+                if (l.kind() == CachedLower.Kind.EROFS) evicted.add(l.digest());
+            } else {
+                kept.add(l);
+            }
         }
         if (policy == EvictionPolicy.LRU) {
-            for (CachedLower l : lowers.overBudget(kept, Set.of())) items.add(lowerItem(l));
+            for (CachedLower l : lowers.overBudget(kept, Set.of())) {
+                items.add(lowerItem(l));
+                evicted.add(l.digest());
+            }
+        }
+        // devices whose every user goes in this prune (or that no lower uses at all), unless mounted
+        Set<Path> inUse = lowers.devicesInUse();
+        DeviceRefs refs = new DeviceRefs(all, lowers.devices());
+        for (DataDevice d : refs.freedBy(evicted)) {
+            if (inUse.contains(real(d.path()))) continue;
+            items.add(new PruneItem(PruneItem.Kind.DEVICE, d.path().getFileName().toString(), d.path(), d.bytes()));
+        }
+    }
+
+    private static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
         }
     }
 
@@ -116,6 +155,10 @@ public final class Pruner {
      */
     public PrunePlan prune(PruneOptions options, Consumer<PruneItem> removed) throws IOException {
         try (FileLocks.Held gc = store.gcSession()) {
+            if (imageMounts != null) {
+                imageMounts.cleanStale(); // records of mounts gone behind shed's back: nothing to reclaim, just tidy
+                imageMounts.detachLeakedLoops(); // data-device loops a killed mount left: they would keep devices busy
+            }
             PrunePlan plan = plan(options);
             List<PruneItem> done = new ArrayList<>();
             for (PruneItem item : plan.items()) {
@@ -139,6 +182,10 @@ public final class Pruner {
                 CachedLower.Kind kind = item.kind() == PruneItem.Kind.LOWER ? CachedLower.Kind.EROFS : CachedLower.Kind.LEGACY_EXT4;
                 var lower = lowers.find(d, kind);
                 return lower.isPresent() && lowers.tryEvict(lower.get());
+            }
+            case DEVICE: {
+                for (DataDevice d : lowers.devices()) if (d.path().equals(item.path())) return lowers.tryRemoveDevice(d);
+                return false;
             }
             case BLOB:
                 return store.blobs().delete(Digest.parse(item.what()));

@@ -162,9 +162,10 @@ public final class ArchiveImporter {
                               Map<Digest, Descriptor> blobs, List<Descriptor> parents, String what) throws IOException {
         Manifest m = Manifest.parse(readChecked(source, d, what), d.mediaType());
         options.limits().check(m, what.strip());
+        byte[] config = readChecked(source, m.config(), what + " config");
+        ImageConfig parsed = ConfigCheck.check(config, m, what.strip()); // a config shed can't read would break ls for the whole store
         if (wanted != null) {
-            byte[] config = readChecked(source, m.config(), what + " config");
-            Platform actual = ImageConfig.parse(config, what + " config " + m.config().digest()).platform();
+            Platform actual = parsed == null ? null : parsed.platform();
             if (!wanted.matches(actual)) {
                 throw new ImageNotFoundException(what + " is for " + (actual == null ? "an unknown platform" : actual) + ", not " + wanted);
             }

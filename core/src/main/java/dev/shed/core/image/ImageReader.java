@@ -1,5 +1,6 @@
 package dev.shed.core.image;
 
+import dev.shed.core.layer.LayerBlob;
 import dev.shed.core.oci.Descriptor;
 import dev.shed.core.oci.Digest;
 import dev.shed.core.oci.ImageConfig;
@@ -107,6 +108,42 @@ public final class ImageReader {
 
     public ImageConfig config(Manifest m) throws IOException {
         return ImageConfig.parse(store.blobs().read(m.config().digest()), "config " + m.config().digest() + " of manifest " + m.digest());
+    }
+
+    /**
+     * The manifest's layers, ready to read: each with the {@code rootfs.diff_ids} entry of the config, which the
+     * reader checks the uncompressed tar against. Refused when a layer blob is missing or the config does not
+     * list one valid diff_id per layer.
+     */
+    public List<LayerBlob> layers(Manifest m) throws IOException {
+        String where = "config " + m.config().digest() + " of manifest " + m.digest();
+        if (!store.blobs().exists(m.config().digest())) {
+            throw new IOException(where + " is not in the store (pull the image again)");
+        }
+        List<String> diffIds;
+        try {
+            diffIds = config(m).diffIds();
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        if (diffIds.size() != m.layers().size()) {
+            throw new IOException(where + " lists " + diffIds.size() + " rootfs.diff_ids for " + m.layers().size() + " layers");
+        }
+        List<LayerBlob> out = new ArrayList<>();
+        for (int i = 0; i < m.layers().size(); i++) {
+            Descriptor d = m.layers().get(i);
+            if (!store.blobs().exists(d.digest())) {
+                throw new IOException("layer " + d.digest() + " of manifest " + m.digest() + " is not in the store (pull the image again)");
+            }
+            Digest diffId;
+            try {
+                diffId = Digest.parse(diffIds.get(i));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(where + ": rootfs.diff_ids[" + i + "] is not a sha256 digest: '" + diffIds.get(i) + "'");
+            }
+            out.add(new LayerBlob(d, () -> store.blobs().open(d.digest()), diffId));
+        }
+        return out;
     }
 
     /** The manifest of {@code image} for {@code platform} (null: the only one present, else the host's). */

@@ -24,8 +24,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 /**
  * {@code shed image import}: a one-layer image from a root filesystem, like {@code docker import}. A tar (plain,
  * gzip or zstd) becomes the layer as it is (its entries, owners and modes untouched, recompressed with gzip); a
- * directory is written as a sorted, deterministic tar ({@link DirectoryTar}). The config gets the layer's diff_id and
- * one history entry "shed image import"; the manifest is OCI with a tar+gzip layer.
+ * directory is written as a sorted, deterministic tar keeping every xattr's exact bytes ({@link DirectoryTar}). The
+ * config gets the layer's diff_id and one history entry "shed image import"; the manifest is OCI with a tar+gzip
+ * layer.
  */
 public final class RootfsImporter {
     public static final String CREATED_BY = "shed image import";
@@ -56,7 +57,7 @@ public final class RootfsImporter {
             try (BlobWriter w = store.blobs().writerForNewContent()) {
                 LayerBuilder b = new LayerBuilder(w.asOutputStream());
                 if (dir) {
-                    DirectoryTar.write(source, b.tar());
+                    DirectoryTar.write(source, b.rawTar());
                 } else {
                     try (InputStream in = decompressed(source)) {
                         in.transferTo(b.rawTar());

@@ -47,4 +47,30 @@ public final class EntryPaths {
     public static String join(String parent, String name) {
         return parent.isEmpty() ? name : parent + "/" + name;
     }
+
+    /** Longest path shown whole in a message; longer ones keep their head and tail. */
+    static final int MESSAGE_MAX = 160;
+
+    /**
+     * A path for a one-line message: control characters escaped, and beyond {@value #MESSAGE_MAX} characters cut
+     * to its first 60 and last 90 around "…" (the tail names the entry, the head where it lives).
+     */
+    public static String shorten(String path) {
+        if (path == null) return null;
+        StringBuilder sb = new StringBuilder(Math.min(path.length(), MESSAGE_MAX + 8));
+        if (path.length() <= MESSAGE_MAX || path.codePointCount(0, path.length()) <= 160) return escape(path, sb).toString();
+        int head = path.offsetByCodePoints(0, 60);
+        int tail = path.offsetByCodePoints(path.length(), -90);
+        escape(path.substring(0, head), sb).append("…(").append(tail - head).append(" more)…");
+        return escape(path.substring(tail), sb).toString();
+    }
+
+    private static StringBuilder escape(String s, StringBuilder sb) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) sb.append(String.format("\\x%02x", (int) c));
+            else sb.append(c);
+        }
+        return sb;
+    }
 }

@@ -7,12 +7,20 @@ import java.io.IOException;
  * A layer is malformed or hostile (path escaping the root, entry below a symlink, truncated stream, link to a
  * missing target). The message names the layer digest and the entry, so the user can find the culprit.
  */
-public final class LayerFormatException extends IOException {
+public class LayerFormatException extends IOException {
     public LayerFormatException(Digest layer, String entry, String reason) {
-        super("layer " + layer + (entry == null ? "" : " entry '" + entry + "'") + ": " + reason);
+        super(message(layer, entry, reason));
     }
 
     public LayerFormatException(Digest layer, String entry, String reason, Throwable cause) {
-        super("layer " + layer + (entry == null ? "" : " entry '" + entry + "'") + ": " + reason, cause);
+        super(message(layer, entry, reason), cause);
+    }
+
+    protected LayerFormatException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    private static String message(Digest layer, String entry, String reason) {
+        return "layer " + layer + (entry == null ? "" : " entry '" + EntryPaths.shorten(entry) + "'") + ": " + reason;
     }
 }

@@ -1,6 +1,7 @@
 package dev.shed.core.layer;
 
 import com.github.luben.zstd.ZstdInputStream;
+import dev.shed.core.oci.Digest;
 import dev.shed.core.oci.MediaType;
 import dev.shed.erofs.EntryType;
 import dev.shed.erofs.ErofsEntry;
@@ -45,15 +46,27 @@ public final class LayerReader implements AutoCloseable {
     private long dataRead;
     /** Raw bytes of the current entry's headers, for exact PAX values. */
     private byte[] lastRawHeaders;
+    /** The stored blob as read (digest and size checked at the end). */
+    private final DigestingStream stored;
+    /** The uncompressed tar as inflated, when a diff_id is to be checked for a compressed layer; else null. */
+    private final DigestingStream uncompressed;
+    private boolean verified;
 
-    private LayerReader(LayerBlob layer, InputStream compressed, RecordingTap tap, TarArchiveInputStream tar) {
+    private LayerReader(LayerBlob layer, InputStream compressed, RecordingTap tap, TarArchiveInputStream tar,
+                        DigestingStream stored, DigestingStream uncompressed) {
         this.layer = layer;
         this.compressed = compressed;
         this.tap = tap;
         this.tar = tar;
+        this.stored = stored;
+        this.uncompressed = uncompressed;
     }
 
-    /** Opens {@code layer}; {@code counter} (may be null) sees the compressed bytes, for progress. */
+    /**
+     * Opens {@code layer}; {@code counter} (may be null) sees the compressed bytes, for progress. The blob's digest
+     * and size, and the uncompressed tar's digest when the layer names one, are checked as the bytes go by and
+     * judged when {@link #next()} reaches the end (or {@link #drain()} is called).
+     */
     public static LayerReader open(LayerBlob layer, java.util.function.LongConsumer counter) throws IOException {
         MediaType.Compression compression;
         try {
@@ -61,22 +74,37 @@ public final class LayerReader implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new LayerFormatException(layer.digest(), null, e.getMessage());
         }
-        InputStream raw = new BufferedInputStream(layer.open(), 1 << 16);
+        if (layer.diffId() != null && compression == MediaType.Compression.NONE && !layer.diffId().equals(layer.digest())) {
+            throw new LayerIntegrityException(layer.digest(), "the image config's rootfs.diff_ids names " + layer.diffId()
+                    + ", but an uncompressed layer's diff_id is its own digest");
+        }
+        DigestingStream stored = new DigestingStream(layer.open());
+        InputStream raw = new BufferedInputStream(stored, 1 << 16);
         if (counter != null) raw = new CountingStream(raw, counter);
         InputStream plain;
+        DigestingStream uncompressed = null;
         try {
+            InputStream inflated;
             switch (compression) {
-                case GZIP: plain = readAhead(new GZIPInputStream(raw, 1 << 16)); break;
-                case ZSTD: plain = readAhead(new ZstdInputStream(raw)); break;
-                default: plain = raw; break;
+                case GZIP: inflated = new GZIPInputStream(raw, 1 << 16); break;
+                case ZSTD: inflated = new ZstdInputStream(raw); break;
+                default: inflated = null; break;
+            }
+            if (inflated == null) {
+                plain = raw;
+            } else {
+                // hashed on the read-ahead thread, beside the inflate
+                if (layer.diffId() != null) inflated = uncompressed = new DigestingStream(inflated);
+                plain = readAhead(inflated);
             }
         } catch (IOException e) {
             raw.close();
-            throw new LayerFormatException(layer.digest(), null, "not a valid " + compression.name().toLowerCase() + " stream: " + e.getMessage(), e);
+            throw explain(layer, new LayerFormatException(layer.digest(), null, "not a valid "
+                    + compression.name().toLowerCase() + " stream: " + e.getMessage(), e));
         }
         RecordingTap tap = new RecordingTap(plain);
         TarArchiveInputStream tar = new TarArchiveInputStream(tap, StandardCharsets.UTF_8.name());
-        return new LayerReader(layer, raw, tap, tar);
+        return new LayerReader(layer, raw, tap, tar, stored, uncompressed);
     }
 
     /**
@@ -106,6 +134,7 @@ public final class LayerReader implements AutoCloseable {
                 if (tap.atEof() && "Truncated TAR archive".equals(endWithoutTrailer.getMessage())) {
                     currentName = null;
                     current = null;
+                    verifyEnd();
                     return null;
                 }
                 throw endWithoutTrailer;
@@ -115,6 +144,7 @@ public final class LayerReader implements AutoCloseable {
             }
             if (e == null) {
                 currentName = null;
+                verifyEnd();
                 return null;
             }
             current = e;
@@ -123,14 +153,93 @@ public final class LayerReader implements AutoCloseable {
             where = currentName;
             return convert(e);
         } catch (LayerFormatException ex) {
-            throw ex;
+            throw explain(ex);
         } catch (RecordingTap.HeaderTooLargeException ex) {
-            throw new LayerFormatException(layer.digest(), where, ex.getMessage() + " (after this entry)");
+            throw explain(new LayerFormatException(layer.digest(), where, ex.getMessage() + " (after this entry)"));
         } catch (EOFException | ZipException ex) {
-            throw new LayerFormatException(layer.digest(), where, "truncated or corrupt stream: " + ex.getMessage(), ex);
+            throw explain(new LayerFormatException(layer.digest(), where, "truncated or corrupt stream: " + ex.getMessage(), ex));
         } catch (IOException | IllegalArgumentException ex) {
-            throw new LayerFormatException(layer.digest(), where, "malformed tar: " + ex.getMessage(), ex);
+            throw explain(new LayerFormatException(layer.digest(), where, "malformed tar: " + oneLine(ex.getMessage()), ex));
         }
+    }
+
+    /**
+     * Reads the rest of the layer without parsing it and judges its digests: for a consumer that needs only part
+     * of the entries but must not use them unless the whole layer is intact.
+     */
+    public void drain() throws IOException {
+        try {
+            if (current != null) {
+                drainCurrent();
+                current = null;
+            }
+            verifyEnd();
+        } catch (LayerFormatException ex) {
+            throw explain(ex);
+        } catch (IOException ex) {
+            throw explain(new LayerFormatException(layer.digest(), null, "truncated or corrupt stream: " + ex.getMessage(), ex));
+        }
+    }
+
+    /**
+     * The tar reader stops at the end blocks; the digests also cover what follows (record padding, the gzip
+     * trailer), so everything is read before they are judged.
+     */
+    private void verifyEnd() throws IOException {
+        if (verified) return;
+        byte[] buf = new byte[1 << 16];
+        while (tap.read(buf, 0, buf.length) >= 0) {
+            // hashed below
+        }
+        stored.drain();
+        verified = true;
+        Digest actual = stored.digest();
+        if (!actual.equals(layer.digest())) {
+            throw new LayerIntegrityException(layer.digest(), "the stored blob's digest is " + actual
+                    + " (corrupt or altered; remove the image and pull it again)");
+        }
+        long size = layer.descriptor().size();
+        if (size >= 0 && stored.count() != size) {
+            throw new LayerIntegrityException(layer.digest(), "the blob is " + stored.count() + " bytes, its descriptor says " + size);
+        }
+        if (uncompressed != null) {
+            Digest tarDigest = uncompressed.digest();
+            if (!tarDigest.equals(layer.diffId())) {
+                throw new LayerIntegrityException(layer.digest(), "the uncompressed layer's digest is " + tarDigest
+                        + ", but the image config's rootfs.diff_ids says " + layer.diffId());
+            }
+        }
+    }
+
+    /**
+     * Explains a failure while reading: when the blob does not match its digest, that is the reason to report
+     * (a flipped byte also breaks gzip or tar), with the first symptom kept as suppressed. Reads the blob afresh.
+     */
+    public LayerFormatException explain(LayerFormatException ex) {
+        return verified ? ex : explain(layer, ex);
+    }
+
+    private static LayerFormatException explain(LayerBlob layer, LayerFormatException ex) {
+        if (ex instanceof LayerIntegrityException) return ex;
+        try (DigestingStream s = new DigestingStream(layer.open())) {
+            s.drain();
+            Digest actual = s.digest();
+            if (!actual.equals(layer.digest())) {
+                LayerIntegrityException ie = new LayerIntegrityException(layer.digest(), "the stored blob's digest is "
+                        + actual + " (corrupt or altered; remove the image and pull it again)");
+                ie.addSuppressed(ex);
+                return ie;
+            }
+        } catch (IOException io) {
+            ex.addSuppressed(io);
+        }
+        return ex;
+    }
+
+    private static String oneLine(String m) {
+        if (m == null) return "";
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 
     /** The current file entry's data: exactly its (expanded) size, then EOF. Not to be closed by consumers. */
@@ -214,15 +323,17 @@ public final class LayerReader implements AutoCloseable {
     /** SCHILY.xattr.NAME (raw bytes) and LIBARCHIVE.xattr.NAME (URL-encoded name, base64 value). */
     private SortedMap<String, byte[]> xattrs(TarArchiveEntry e, String name) throws LayerFormatException {
         SortedMap<String, byte[]> out = new TreeMap<>();
-        Map<String, String> pax = e.getExtraPaxHeaders();
-        if (pax.isEmpty()) return out;
-        Map<String, byte[]> raw = null;
-        for (Map.Entry<String, String> h : pax.entrySet()) {
+        // From the raw records, not commons-compress's map: that one drops empty values (an empty xattr, which GNU
+        // tar and shed write as "SCHILY.xattr.NAME=") and decodes the rest as UTF-8. Cheap: the raw bytes of the
+        // entry's headers are already in memory, and without an 'x' header the scan stops at the first block.
+        for (Map.Entry<String, byte[]> r : RawPaxHeaders.parse(lastRawHeaders, tap.recordingStart()).entrySet()) {
+            if (r.getKey().startsWith("SCHILY.xattr.")) out.put(r.getKey().substring("SCHILY.xattr.".length()), r.getValue());
+        }
+        for (Map.Entry<String, String> h : e.getExtraPaxHeaders().entrySet()) {
             String key = h.getKey();
             if (key.startsWith("SCHILY.xattr.")) {
-                if (raw == null) raw = RawPaxHeaders.parse(lastRawHeaders, tap.recordingStart());
-                byte[] v = raw.get(key);
-                out.put(key.substring("SCHILY.xattr.".length()), v != null ? v : h.getValue().getBytes(StandardCharsets.UTF_8));
+                // not in the entry's own 'x' header (a global 'g' one, which commons-compress merges in)
+                out.putIfAbsent(key.substring("SCHILY.xattr.".length()), h.getValue().getBytes(StandardCharsets.UTF_8));
             } else if (key.startsWith("LIBARCHIVE.xattr.")) {
                 String xname = java.net.URLDecoder.decode(key.substring("LIBARCHIVE.xattr.".length()), StandardCharsets.UTF_8);
                 try {
@@ -263,9 +374,9 @@ public final class LayerReader implements AutoCloseable {
                 if (n > 0) dataRead += n;
                 return n;
             } catch (LayerFormatException ex) {
-                throw ex;
+                throw explain(ex);
             } catch (IOException | IllegalArgumentException ex) {
-                throw new LayerFormatException(layer.digest(), currentName, "truncated or corrupt data: " + ex.getMessage(), ex);
+                throw explain(new LayerFormatException(layer.digest(), currentName, "truncated or corrupt data: " + ex.getMessage(), ex));
             }
         }
 

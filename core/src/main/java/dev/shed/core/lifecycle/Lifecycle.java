@@ -8,8 +8,10 @@ import dev.shed.core.config.StoreConfig;
 import dev.shed.core.gc.DiskUsage;
 import dev.shed.core.gc.Pruner;
 import dev.shed.core.gc.StoreVerifier;
+import dev.shed.core.shed.ImageMounts;
 import dev.shed.core.shed.ImageSource;
 import dev.shed.core.shed.LocalImageSource;
+import dev.shed.core.shed.LowerMounter;
 import dev.shed.core.shed.MountRunner;
 import dev.shed.core.shed.MountTable;
 import dev.shed.core.shed.ShedCatalog;
@@ -27,7 +29,7 @@ import java.io.IOException;
  * {@link ImageSource}.
  */
 public record Lifecycle(Store store, StoreConfig config, ShedCatalog catalog, Lowers lowers, ShedManager sheds,
-                        Pruner pruner, DiskUsage diskUsage, StoreVerifier verifier) {
+                        ImageMounts imageMounts, Pruner pruner, DiskUsage diskUsage, StoreVerifier verifier) {
 
     public static Lifecycle open(Store store, LowerSource source) throws IOException {
         return open(store, source, new LocalImageSource(store));
@@ -36,9 +38,9 @@ public record Lifecycle(Store store, StoreConfig config, ShedCatalog catalog, Lo
     /** With another way to find images (e.g. pull when missing). Sheds run by their runtime: mounts or VMs. */
     public static Lifecycle open(Store store, LowerSource source, ImageSource images) throws IOException {
         MountTable table = new MountTable();
-        ShedRunner vm = new VmRunner(store, VmSettings.load(new ConfigFile(store)), manifest -> java.util.List.of(),
+        ShedRunner vm = new VmRunner(store, VmSettings.load(new ConfigFile(store)),
                 warning -> System.err.println("shed: " + warning));
-        return open(store, source, new RuntimeRunner(new MountRunner(table), vm), table, images);
+        return open(store, source, new RuntimeRunner(new MountRunner(LowerMounter.forStore(store, table)), vm), table, images);
     }
 
     public static Lifecycle open(Store store, LowerSource source, ShedRunner runner, MountTable table, ImageSource images)
@@ -47,7 +49,9 @@ public record Lifecycle(Store store, StoreConfig config, ShedCatalog catalog, Lo
         ShedCatalog catalog = new ShedCatalog(store.layout(), runner, table);
         Lowers lowers = new Lowers(store, source, catalog, config);
         String runtime = new ConfigFile(store).get(ConfigKey.RUNTIME);
-        return new Lifecycle(store, config, catalog, lowers, new ShedManager(store, catalog, lowers, images, runtime),
-                new Pruner(store, catalog, lowers), new DiskUsage(store, catalog, lowers), new StoreVerifier(store, catalog));
+        ImageMounts imageMounts = new ImageMounts(store, lowers, images, LowerMounter.forStore(store, table));
+        return new Lifecycle(store, config, catalog, lowers, new ShedManager(store, catalog, lowers, images, runtime), imageMounts,
+                new Pruner(store, catalog, lowers, imageMounts), new DiskUsage(store, catalog, lowers),
+                new StoreVerifier(store, catalog));
     }
 }

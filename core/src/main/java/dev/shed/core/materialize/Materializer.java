@@ -1,7 +1,6 @@
 package dev.shed.core.materialize;
 
 import dev.shed.core.layer.LayerBlob;
-import dev.shed.core.oci.Descriptor;
 import dev.shed.core.oci.Digest;
 import dev.shed.core.oci.Manifest;
 import dev.shed.core.progress.Progress;
@@ -13,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -53,13 +51,7 @@ public final class Materializer {
         try (FileLocks.Held session = store.writeSession(); FileLocks.Held lock = store.locks().exclusive(lockName(manifest))) {
             if (isCurrent(manifest)) return new Lower(manifest, image, Files.size(image), false);
             Manifest m = Manifest.parse(store.blobs().read(manifest), null);
-            List<LayerBlob> layers = new ArrayList<>();
-            for (Descriptor d : m.layers()) {
-                if (!store.blobs().exists(d.digest())) {
-                    throw new IOException("layer " + d.digest() + " of manifest " + manifest + " is not in the store (pull the image again)");
-                }
-                layers.add(new LayerBlob(d, () -> store.blobs().open(d.digest())));
-            }
+            List<LayerBlob> layers = new dev.shed.core.image.ImageReader(store).layers(m); // with diff_ids, checked while read
             Files.createDirectories(layout.tmpDir());
             Files.createDirectories(layout.cacheDir());
             String id = "lower-" + manifest.hex() + "-" + UUID.randomUUID(); // full hex: prune tells live from abandoned by the lower lock
@@ -67,7 +59,11 @@ public final class Materializer {
             Path scratch = layout.tmpDir().resolve(id + ".d");
             try {
                 Files.createDirectories(scratch);
-                builder.build(layers, tmp, scratch, options, progress, uuid(manifest), buildTime(m));
+                try {
+                    builder.build(layers, tmp, scratch, options, progress, uuid(manifest), buildTime(m));
+                } catch (dev.shed.core.layer.LayerIntegrityException e) {
+                    throw e.inImage("image " + manifest);
+                }
                 try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
                     ch.force(true);
                 }

@@ -96,14 +96,36 @@ public final class MountTable {
     /** Files attached to loop devices (mounted or not); a deleted file shows with " (deleted)", which is cut. */
     public Set<Path> loopBackingFiles() {
         Set<Path> out = new LinkedHashSet<>();
+        for (LoopDevice d : loopDevices()) out.add(d.backingFile());
+        return out;
+    }
+
+    /**
+     * An attached loop device. {@code autoclear}: the kernel detaches it when its last user closes it (mount(8)'s
+     * own loops, and shed's data-device loops once mounted); one without it stays attached until detached.
+     */
+    public record LoopDevice(Path device, Path backingFile, boolean autoclear) {}
+
+    private static String readOr(Path f, String fallback) {
+        try {
+            return Files.readString(f).strip();
+        } catch (IOException e) {
+            return fallback;
+        }
+    }
+
+    /** Every attached loop device, from /sys/block/loop*&#47;loop/{backing_file,autoclear}. */
+    public List<LoopDevice> loopDevices() {
+        List<LoopDevice> out = new ArrayList<>();
         if (!Files.isDirectory(sysBlock)) return out;
         try (Stream<Path> s = Files.list(sysBlock)) {
-            for (Path dev : s.filter(p -> p.getFileName().toString().startsWith("loop")).toList()) {
-                Path backing = dev.resolve("loop").resolve("backing_file");
+            for (Path dev : s.filter(p -> p.getFileName().toString().startsWith("loop")).sorted().toList()) {
+                Path loop = dev.resolve("loop");
                 try {
-                    String name = Files.readString(backing).strip();
+                    String name = Files.readString(loop.resolve("backing_file")).strip();
                     if (name.endsWith(" (deleted)")) name = name.substring(0, name.length() - " (deleted)".length());
-                    if (!name.isEmpty()) out.add(Path.of(name));
+                    boolean autoclear = readOr(loop.resolve("autoclear"), "0").equals("1");
+                    if (!name.isEmpty()) out.add(new LoopDevice(Path.of("/dev", dev.getFileName().toString()), Path.of(name), autoclear));
                 } catch (IOException notAttached) {
                     // loop device without a backing file
                 }

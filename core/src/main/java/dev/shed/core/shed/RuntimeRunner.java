@@ -23,6 +23,11 @@ public final class RuntimeRunner implements ShedRunner {
     }
 
     @Override
+    public Path start(Shed shed, ShedPaths paths, dev.shed.core.materialize.Lower lower) throws IOException {
+        return of(shed).start(shed, paths, lower);
+    }
+
+    @Override
     public void stop(Shed shed, ShedPaths paths) throws IOException {
         of(shed).stop(shed, paths);
     }

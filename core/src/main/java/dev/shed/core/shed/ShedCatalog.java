@@ -85,7 +85,8 @@ public final class ShedCatalog implements LowerUsers {
 
     /**
      * Lowers in use: those of running sheds, plus any cache file attached to a loop device (mounted by a shed
-     * whose record is gone, by {@code shed image materialize --mount}, or by hand).
+     * whose record is gone, by {@code shed image mount}, or by hand). A shared lower's image is attached like a
+     * flat one (mount(8)'s own loop), so this covers both layouts; its data devices are in {@link #attachedFiles}.
      */
     @Override
     public Set<Digest> running() throws IOException {
@@ -99,6 +100,11 @@ public final class ShedCatalog implements LowerUsers {
             if (dot > 0 && Digest.isValid("sha256:" + name.substring(0, dot))) out.add(new Digest(name.substring(0, dot)));
         }
         return out;
+    }
+
+    @Override
+    public Set<Path> attachedFiles() {
+        return mounts.loopBackingFiles();
     }
 
     /** Data dirs of sheds and snapshots whose record is gone (a crash during create or rm). */

@@ -135,7 +135,7 @@ public final class ShedManager {
                 try (FileLocks.Held shared = store.locks().shared("lower-" + shed.manifest().hex())) {
                     if (!lowers.isCached(shed.manifest())) continue; // evicted since ensure: build again
                     catalog.runner().stop(shed, p); // clean up a half-started or externally unmounted shed
-                    Path where = catalog.runner().start(shed, p, store.layout().erofsLower(shed.manifest()));
+                    Path where = catalog.runner().start(shed, p, lowers.lower(shed.manifest()));
                     catalog.sheds.put(name, shed.withStarted(true));
                     return where;
                 }

@@ -1,5 +1,6 @@
 package dev.shed.core.shed;
 
+import dev.shed.core.materialize.Lower;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -9,8 +10,21 @@ import java.nio.file.Path;
  * mount, a VM process) and be read back from the system, not from shed's records.
  */
 public interface ShedRunner {
-    /** Starts {@code shed} on {@code lower}; returns what to show the user (the rootfs path for mounts). */
+    /** Starts {@code shed} on a flat lower image; returns what to show the user (the rootfs path for mounts). */
     Path start(Shed shed, ShedPaths paths, Path lower) throws IOException;
+
+    /**
+     * Starts {@code shed} on {@code lower}: its image and, for a shared lower, its data devices in mount order
+     * ({@link Lower#devices()}; a VM gets each as one more disk). {@link ShedManager} calls this one; the default
+     * serves runners that only know flat lowers.
+     */
+    default Path start(Shed shed, ShedPaths paths, Lower lower) throws IOException {
+        if (!lower.devices().isEmpty()) {
+            throw new IOException("shed start " + shed.name() + ": this runner cannot use a shared lower (data devices "
+                    + lower.devices() + "); set materialize.layout flat");
+        }
+        return start(shed, paths, lower.path());
+    }
 
     /** Stops it; also cleans up a half-started or externally broken shed. Idempotent. */
     void stop(Shed shed, ShedPaths paths) throws IOException;

@@ -66,4 +66,12 @@ public final class Store {
     public FileLocks.Held gcSession() {
         return locks.exclusive(GC_LOCK);
     }
+
+    /**
+     * {@link #gcSession()} only if no write session is in progress now (or this thread already holds it
+     * exclusively): lets eviction outside prune remove derived files that a write session may be about to name.
+     */
+    public java.util.Optional<FileLocks.Held> tryGcSession() {
+        return locks.tryExclusive(GC_LOCK);
+    }
 }

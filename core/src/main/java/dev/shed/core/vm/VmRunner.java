@@ -1,5 +1,6 @@
 package dev.shed.core.vm;
 
+import dev.shed.core.materialize.Lower;
 import dev.shed.core.oci.Digest;
 import dev.shed.core.oci.Manifest;
 import dev.shed.core.shed.Shed;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * Runs a shed as a QEMU microVM: disk {@code shed-lower} the read-only EROFS lower (plus one disk per data
@@ -30,17 +30,12 @@ public final class VmRunner implements ShedRunner {
 
     private final Store store;
     private final VmSettings settings;
-    private final Function<Digest, List<Path>> dataDevices;
     private final Consumer<String> warnings;
 
-    /**
-     * @param dataDevices the data devices of a manifest's lower, in table order (empty for a flat lower)
-     * @param warnings    where one-line warnings go (TCG)
-     */
-    public VmRunner(Store store, VmSettings settings, Function<Digest, List<Path>> dataDevices, Consumer<String> warnings) {
+    /** {@code warnings}: where one-line warnings go (TCG). */
+    public VmRunner(Store store, VmSettings settings, Consumer<String> warnings) {
         this.store = store;
         this.settings = settings;
-        this.dataDevices = dataDevices;
         this.warnings = warnings;
     }
 
@@ -57,6 +52,16 @@ public final class VmRunner implements ShedRunner {
 
     @Override
     public Path start(Shed shed, ShedPaths paths, Path lower) throws IOException {
+        return start(shed, paths, lower, List.of());
+    }
+
+    /** A shared lower's data devices become disks shed-dev0…N-1, mounted by the guest in table order. */
+    @Override
+    public Path start(Shed shed, ShedPaths paths, Lower lower) throws IOException {
+        return start(shed, paths, lower.path(), lower.devices());
+    }
+
+    private Path start(Shed shed, ShedPaths paths, Path lower, List<Path> devices) throws IOException {
         VmFiles f = VmFiles.of(paths.dataDir());
         if (VmProcess.find(f.pidFile()).isPresent()) throw new ShedConflictException("shed " + shed.name() + " is already running");
         if (!Files.isRegularFile(paths.upperDisk())) {
@@ -74,7 +79,6 @@ public final class VmRunner implements ShedRunner {
 
         List<VmLaunch.Disk> disks = new ArrayList<>();
         disks.add(new VmLaunch.Disk(lower, "shed-lower", true));
-        List<Path> devices = dataDevices.apply(shed.manifest());
         for (int i = 0; i < devices.size(); i++) disks.add(new VmLaunch.Disk(devices.get(i), "shed-dev" + i, true));
         disks.add(new VmLaunch.Disk(paths.upperDisk(), "shed-upper", false));
         Accel accel = Accel.detect();

@@ -84,6 +84,45 @@ final class FlattenCases {
         };
     }
 
+    /**
+     * Hardlinks to files of lower layers, as appliers (umoci, containerd) resolve them against the rootfs so far:
+     * plain; target replaced by the link's layer before the link; target replaced or whited out by an upper layer;
+     * target under a directory the link's layer makes opaque after the link; target that is itself a hardlink (whose
+     * first name an upper layer replaces); a link to a link that was itself cross-layer; two layers linking the same
+     * lower file.
+     */
+    static Layer[] crossLayerLinks() {
+        TarLayerBuilder l0 = new TarLayerBuilder().mtime(1_600_000_000L)
+                .dir("x")
+                .file("x/plain", bytes("lower plain"), 0640, e -> e.addPaxHeader("SCHILY.xattr.user.k", "v"))
+                .file("x/replaced-same", "lower, replaced by the link's layer before the link")
+                .file("x/replaced-upper", "lower, replaced by an upper layer")
+                .file("x/whited", "lower, whited out by an upper layer")
+                .dir("op").file("op/t", "under a directory made opaque after the link")
+                .file("x/hl-root", bytes("first name of a lower hardlinked inode"), 0600, e -> e.setUserId(7))
+                .hardlink("x/hl-link", "x/hl-root")
+                .file("x/chain-t", "reached through two links in two layers");
+        TarLayerBuilder l1 = new TarLayerBuilder().mtime(1_600_000_100L)
+                .dir("l")
+                .hardlink("l/plain", "x/plain")
+                .file("x/replaced-same", "replaced in the link's layer")
+                .hardlink("l/same", "x/replaced-same")
+                .hardlink("l/upper", "x/replaced-upper")
+                .hardlink("l/whited", "x/whited")
+                .hardlink("l/opq", "op/t")
+                .opaque("op").file("op/new", "new in the opaque directory")
+                .hardlink("l/hl", "x/hl-link")
+                .hardlink("x/c1", "x/chain-t");
+        TarLayerBuilder l2 = new TarLayerBuilder().mtime(1_600_000_200L)
+                .file("x/replaced-upper", "replaced above the link")
+                .whiteout("x/whited")
+                .hardlink("l/c2", "x/c1")
+                .hardlink("l/two", "x/plain");
+        TarLayerBuilder l3 = new TarLayerBuilder().mtime(1_600_000_300L)
+                .file("x/hl-root", "replaced: the links keep the old inode");
+        return new Layer[] {Layer.gzip(l0), Layer.tar(l1), Layer.gzip(l2), Layer.tar(l3)};
+    }
+
     /** A directory of {@code n} small files (uncompressed tar, so it also covers the plain media type). */
     static Layer bigDirectory(int n) {
         TarLayerBuilder b = new TarLayerBuilder().dir("big");

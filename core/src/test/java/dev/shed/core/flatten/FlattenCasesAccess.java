@@ -15,4 +15,8 @@ public final class FlattenCasesAccess {
         return new OciLayoutBuilder.Layer[] {FlattenCases.bigDirectory(10_000), FlattenCases.mostlyZeroFile("var/zero.img", 256L << 20),
                 new OciLayoutBuilder.Layer(dev.shed.core.oci.MediaType.OCI_LAYER_GZIP, FlattenCases.EMPTY_GZIP_LAYER)};
     }
+
+    public static OciLayoutBuilder.Layer[] crossLayerLinks() {
+        return FlattenCases.crossLayerLinks();
+    }
 }

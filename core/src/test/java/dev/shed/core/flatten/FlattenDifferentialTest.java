@@ -56,6 +56,36 @@ class FlattenDifferentialTest {
         assertThat(TreeSnapshotAccess.diff(want, TreeSnapshot.of(exportAndExtract(layout.dir(), m.digest()), false))).isEmpty();
     }
 
+    @Test
+    void hardlinksToLowerLayersMatchUmociUnpackIncludingInodeIdentity() throws Exception {
+        Integration.requireTool("umoci");
+        Integration.requireRoot();
+        OciLayoutBuilder layout = new OciLayoutBuilder(tmp.resolve("layout"));
+        Descriptor m = layout.image("links", FlattenCases.crossLayerLinks());
+        Map<String, String> want = TreeSnapshot.of(unpackWithUmoci(layout.dir(), "links"), false);
+        assertCrossLayerLinkSemantics(want);
+        assertThat(TreeSnapshotAccess.diff(want, TreeSnapshot.of(exportAndExtract(layout.dir(), m.digest()), false))).isEmpty();
+    }
+
+    /** Guards the oracle: the inode groups and contents each cross-layer case was built for. */
+    static void assertCrossLayerLinkSemantics(Map<String, String> tree) {
+        assertThat(tree.get("l/plain")).contains("link=l/plain").contains("xattrs{user.k=0x76}");
+        assertThat(tree.get("x/plain")).contains("link=l/plain");
+        assertThat(tree.get("l/two")).contains("link=l/plain");
+        assertThat(tree.get("l/same")).contains("link=l/same");
+        assertThat(tree.get("x/replaced-same")).contains("link=l/same");
+        assertThat(tree.get("l/upper")).doesNotContain("link=").isNotEqualTo(tree.get("x/replaced-upper"));
+        assertThat(tree.get("l/whited")).doesNotContain("link=");
+        assertThat(tree).doesNotContainKeys("x/whited", "op/t");
+        assertThat(tree.get("l/opq")).doesNotContain("link=");
+        assertThat(tree.get("l/hl")).contains("link=l/hl").contains("uid=7");
+        assertThat(tree.get("x/hl-link")).contains("link=l/hl");
+        assertThat(tree.get("x/hl-root")).doesNotContain("link=");
+        assertThat(tree.get("l/c2")).contains("link=l/c2");
+        assertThat(tree.get("x/c1")).contains("link=l/c2");
+        assertThat(tree.get("x/chain-t")).contains("link=l/c2");
+    }
+
     /** Guards the oracle itself: the cases the image was built for are really in the compared trees. */
     static void assertKitchenSinkSemantics(Map<String, String> tree) {
         assertThat(tree).doesNotContainKeys("deldir", "opq/b", "opq/sub", "opq2/x", "opq3/old", "d2f/child", "readd/old",

@@ -108,6 +108,43 @@ class FlattenRulesTest {
     }
 
     @Test
+    void hardlinkToALowerLayerFileSharesItsInodeOrCopiesItWhenTheTargetIsGone() throws IOException {
+        Recorder r = flatten(
+                new TarLayerBuilder().file("t", "lower").file("gone", "whited out above"),
+                new TarLayerBuilder().hardlink("l", "t").hardlink("g", "gone"),
+                new TarLayerBuilder().whiteout("gone"));
+        assertThat(r.entries.get("l").type()).isEqualTo(EntryType.HARDLINK);
+        assertThat(r.entries.get("l").linkTarget()).isEqualTo("t");
+        assertThat(r.order.indexOf("t")).as("target before link, as tar needs").isLessThan(r.order.lastIndexOf("l"));
+        assertThat(r.entries.get("g").type()).isEqualTo(EntryType.FILE);
+        assertThat(r.contents.get("g")).isEqualTo("whited out above");
+        assertThat(r.entries).doesNotContainKey("gone");
+    }
+
+    @Test
+    void hardlinksToNowhereBelowAreRefusedNamingTheLinksLayerAndEntry() {
+        Map<String, TarLayerBuilder[]> cases = new LinkedHashMap<>();
+        cases.put("nowhere", new TarLayerBuilder[] {new TarLayerBuilder().file("other", "x"), new TarLayerBuilder().hardlink("l", "missing")});
+        cases.put("whited out between", new TarLayerBuilder[] {new TarLayerBuilder().file("t", "x"),
+                new TarLayerBuilder().whiteout("t"), new TarLayerBuilder().hardlink("l", "t")});
+        cases.put("own whiteout before the link", new TarLayerBuilder[] {new TarLayerBuilder().file("t", "x"),
+                new TarLayerBuilder().whiteout("t").hardlink("l", "t")});
+        cases.put("own opaque parent before the link", new TarLayerBuilder[] {new TarLayerBuilder().dir("d").file("d/t", "x"),
+                new TarLayerBuilder().opaque("d").hardlink("l", "d/t")});
+        cases.put("parent replaced by a file between", new TarLayerBuilder[] {new TarLayerBuilder().dir("d").file("d/t", "x"),
+                new TarLayerBuilder().file("d", "file now"), new TarLayerBuilder().hardlink("l", "d/t")});
+        cases.put("a directory below", new TarLayerBuilder[] {new TarLayerBuilder().dir("d"), new TarLayerBuilder().hardlink("l", "d")});
+        for (Map.Entry<String, TarLayerBuilder[]> c : cases.entrySet()) {
+            List<LayerBlob> layers = new ArrayList<>();
+            for (TarLayerBuilder b : c.getValue()) layers.add(layer(b));
+            LayerBlob top = layers.get(layers.size() - 1);
+            assertThatThrownBy(() -> new Flattener(Progress.NONE).flatten(layers, new Recorder())).as(c.getKey())
+                    .isInstanceOf(LayerFormatException.class)
+                    .hasMessageStartingWith("layer " + top.digest() + " entry 'l': hardlink to '");
+        }
+    }
+
+    @Test
     void hardlinkWhoseTargetIsPresentStaysAHardlink() throws IOException {
         Recorder r = flatten(new TarLayerBuilder().file("t", "x").hardlink("l", "t"));
         assertThat(r.entries.get("l").type()).isEqualTo(EntryType.HARDLINK);

@@ -2,6 +2,7 @@ package dev.shed.core.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.shed.core.oci.Descriptor;
 import dev.shed.core.oci.Digest;
@@ -10,7 +11,11 @@ import dev.shed.core.oci.Manifest;
 import dev.shed.core.oci.MediaType;
 import dev.shed.core.oci.Platform;
 import dev.shed.core.store.Store;
-import dev.shed.core.testing.Integration;
+import dev.shed.core.materialize.Lower;
+import dev.shed.core.materialize.MaterializeOptions;
+import dev.shed.core.materialize.Materializer;
+import dev.shed.core.progress.Progress;
+import dev.shed.core.testing.SpecialTrees;
 import dev.shed.core.testing.Processes;
 import dev.shed.core.testing.TarLayerBuilder;
 import java.io.ByteArrayInputStream;
@@ -19,7 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -104,7 +109,7 @@ class RootfsImporterTest {
         assertThat(c.history()).extracting(ImageConfig.History::createdBy).containsExactly("shed image import");
 
         Map<String, TarArchiveEntry> e = entries(tar);
-        assertThat(e.keySet()).containsExactly("a-first", "etc/", "etc/hostname", "usr/", "usr/bin/", "usr/bin/alias",
+        assertThat(e.keySet()).containsExactly("./", "a-first", "etc/", "etc/hostname", "usr/", "usr/bin/", "usr/bin/alias",
                 "usr/bin/tool", "usr/bin/tool-link", "zz-last");
         assertThat(e.get("usr/bin/alias").isSymbolicLink()).isTrue();
         assertThat(e.get("usr/bin/alias").getLinkName()).isEqualTo("tool");
@@ -128,36 +133,55 @@ class RootfsImporterTest {
         assertThat(new RootfsImporter(b).importRootfs(root, opts("y")).target().digest()).isNotEqualTo(first);
     }
 
+    /**
+     * Issue 11: the import read only user.* xattrs, decoded their values as UTF-8 (0xff00fe80 came back as
+     * efbfbd00efbfbdefbfbd) and opened every FIFO (blocking forever). Oracles, none of them shed's: getfattr on the
+     * source against getfattr on GNU tar's extraction of the stored layer and on the kernel's mount of the
+     * materialized lower; commons-compress and the kernel's stat for owners, types and device numbers.
+     */
     @Test
-    void readsOwnersDevicesFifosAndUserXattrsAsRoot() throws Exception {
-        Integration.requireRoot();
-        Path root = Files.createDirectories(tmp.resolve("special"));
+    void everyXattrAndSpecialFileReachesTheLayerAndTheMountedLowerExactly() throws Exception {
+        Path root = SpecialTrees.make(tmp.resolve("special"));
         Files.writeString(root.resolve("owned"), "x");
         Files.setAttribute(root.resolve("owned"), "unix:uid", 1234);
         Files.setAttribute(root.resolve("owned"), "unix:gid", 5678);
-        Processes.check(null, "mknod", root.resolve("null").toString(), "c", "1", "3");
-        Processes.check(null, "mknod", root.resolve("loop9").toString(), "b", "7", "9");
-        Processes.check(null, "mkfifo", root.resolve("pipe").toString());
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(root.resolve("owned"), UserDefinedFileAttributeView.class);
-        boolean xattrs;
-        try {
-            view.write("shed.test", StandardCharsets.UTF_8.encode("value"));
-            xattrs = true;
-        } catch (java.io.IOException e) {
-            xattrs = false; // filesystem without user xattrs (tmpfs on old kernels)
-        }
+        Map<String, Map<String, String>> want = SpecialTrees.xattrs(root);
+        assertThat(want.get("bin/ping")).containsEntry("security.capability", SpecialTrees.CAPABILITY)
+                .containsEntry("user.bin", "ff00fe80").containsEntry("trusted.x", "00ff");
+
         Store store = Store.open(tmp.resolve("store"));
-        Manifest m = manifest(store, new RootfsImporter(store).importRootfs(root, opts("special")).target());
-        Map<String, TarArchiveEntry> e = entries(gunzip(store.blobs().read(m.layers().get(0).digest())));
+        Descriptor target = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> new RootfsImporter(store).importRootfs(root, opts("special")).target(), "import of a tree with a FIFO");
+        Manifest m = manifest(store, target);
+        byte[] tar = gunzip(store.blobs().read(m.layers().get(0).digest()));
+
+        Map<String, TarArchiveEntry> e = entries(tar);
         assertThat(e.get("owned").getLongUserId()).isEqualTo(1234);
         assertThat(e.get("owned").getLongGroupId()).isEqualTo(5678);
         assertThat(e.get("null").isCharacterDevice()).isTrue();
         assertThat(e.get("null").getDevMajor()).isEqualTo(1);
         assertThat(e.get("null").getDevMinor()).isEqualTo(3);
         assertThat(e.get("loop9").isBlockDevice()).isTrue();
-        assertThat(e.get("loop9").getDevMinor()).isEqualTo(9);
-        assertThat(e.get("pipe").isFIFO()).isTrue();
-        if (xattrs) assertThat(e.get("owned").getExtraPaxHeaders()).containsEntry("SCHILY.xattr.user.shed.test", "value");
+        assertThat(e.get("loop9").getDevMinor()).isEqualTo(259);
+        assertThat(e.get("p").isFIFO()).isTrue();
+        assertThat(e).as("tar cannot hold a socket").doesNotContainKey("sock");
+
+        Path layerTar = Files.write(tmp.resolve("layer.tar"), tar);
+        Path extracted = Files.createDirectories(tmp.resolve("gnu-tar"));
+        Processes.check(extracted, "tar", "--xattrs", "--xattrs-include=*", "-xpf", layerTar.toString());
+        assertThat(SpecialTrees.xattrs(extracted)).as("GNU tar's extraction of the layer").isEqualTo(want);
+
+        Lower lower = new Materializer(store, MaterializeOptions.defaults(), Progress.NONE).materialize(target.digest());
+        Path mnt = Files.createDirectories(tmp.resolve("mnt"));
+        Processes.check(null, "mount", "-t", "erofs", "-o", "loop,ro", lower.path().toString(), mnt.toString());
+        try {
+            assertThat(SpecialTrees.xattrs(mnt)).as("kernel mount of the materialized lower").isEqualTo(want);
+            for (String node : List.of("null", "loop9", "tty", "p", "owned")) {
+                assertThat(SpecialTrees.node(mnt.resolve(node))).as(node).isEqualTo(SpecialTrees.node(root.resolve(node)));
+            }
+        } finally {
+            Processes.check(null, "umount", mnt.toString());
+        }
     }
 
     @Test

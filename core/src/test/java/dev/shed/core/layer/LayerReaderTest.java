@@ -84,12 +84,14 @@ class LayerReaderTest {
         byte[] odd = HexFormat.of().parseHex("ff00fe80c3");
         Processes.check(null, "setfattr", "-n", "security.capability", "-v", "0x" + HexFormat.of().formatHex(cap), f.toString());
         Processes.check(null, "setfattr", "-n", "trusted.odd", "-v", "0x" + HexFormat.of().formatHex(odd), f.toString());
+        Processes.check(null, "setfattr", "-n", "user.empty", f.toString());   // "SCHILY.xattr.user.empty=" in the tar
         Path tar = tmp.resolve("x.tar");
         Processes.check(src, "tar", "--xattrs", "--xattrs-include=*", "--format=pax", "-cf", tar.toString(), "ping");
         List<Read> all = readAll(blob(MediaType.OCI_LAYER_TAR, Files.readAllBytes(tar)));
         assertThat(all).hasSize(1);
         assertThat(all.get(0).entry().xattrs().get("security.capability")).isEqualTo(cap);
         assertThat(all.get(0).entry().xattrs().get("trusted.odd")).isEqualTo(odd);
+        assertThat(all.get(0).entry().xattrs().get("user.empty")).as("an empty value is an xattr too").isEmpty();
     }
 
     @Test
@@ -191,6 +193,83 @@ class LayerReaderTest {
     void unknownMediaTypeIsRefused() {
         LayerBlob b = blob("application/x-foo", new byte[0]);
         assertThatThrownBy(() -> readAll(b)).isInstanceOf(LayerFormatException.class).hasMessageContaining("application/x-foo");
+    }
+
+    static LayerBlob withDiffId(String mediaType, byte[] bytes, Digest diffId) {
+        return new LayerBlob(new Descriptor(mediaType, Digest.of(bytes), bytes.length), () -> new java.io.ByteArrayInputStream(bytes), diffId);
+    }
+
+    @Test
+    void aFlippedByteInFileDataIsRefusedWithExpectedAndActualDigest() throws Exception {
+        byte[] tar = new TarLayerBuilder().file("etc/a", "untouched").file("etc/b", "data that will be flipped").tar();
+        LayerBlob good = blob(MediaType.OCI_LAYER_TAR, tar);
+        byte[] bad = tar.clone();
+        int at = indexOf(bad, "flipped".getBytes(StandardCharsets.UTF_8));
+        bad[at] ^= 1;
+        Path f = Files.write(tmp.resolve("bad.tar"), bad);
+        String actual = Processes.check(null, "sha256sum", f.toString()).substring(0, 64); // an oracle that is not ours
+        LayerBlob corrupt = new LayerBlob(good.descriptor(), () -> new java.io.ByteArrayInputStream(bad), good.digest());
+        assertThatThrownBy(() -> readAll(corrupt)).isInstanceOf(LayerIntegrityException.class)
+                .hasMessageContaining("layer " + good.digest()).hasMessageContaining("sha256:" + actual)
+                .extracting(Throwable::getMessage).matches(m -> !m.contains("\n"));
+    }
+
+    @Test
+    void aCorruptHeaderIsReportedAsCorruptionNotAsAMalformedTar() {
+        byte[] tar = new TarLayerBuilder().file("a", "x").tar();
+        LayerBlob good = blob(MediaType.OCI_LAYER_TAR, tar);
+        byte[] bad = tar.clone();
+        bad[150] ^= 0x55; // inside the header checksum
+        LayerBlob corrupt = new LayerBlob(good.descriptor(), () -> new java.io.ByteArrayInputStream(bad));
+        assertThatThrownBy(() -> readAll(corrupt)).isInstanceOf(LayerIntegrityException.class).hasMessageContaining(good.digest().toString());
+    }
+
+    @Test
+    void diffIdsAreCheckedForEveryCompressionAfterTheWholeStream() throws Exception {
+        TarLayerBuilder t = new TarLayerBuilder().file("a", "1").file("b", "2");
+        byte[] tar = t.tar();
+        Path f = Files.write(tmp.resolve("layer.tar"), tar);
+        Digest diffId = Digest.parse("sha256:" + Processes.check(null, "sha256sum", f.toString()).substring(0, 64));
+        Digest wrong = Digest.of("another tar".getBytes(StandardCharsets.UTF_8));
+        for (String mt : List.of(MediaType.OCI_LAYER_GZIP, MediaType.OCI_LAYER_ZSTD, MediaType.OCI_LAYER_TAR)) {
+            byte[] blob = mt.equals(MediaType.OCI_LAYER_GZIP) ? t.gzip() : mt.equals(MediaType.OCI_LAYER_ZSTD) ? t.zstd() : tar;
+            assertThat(readAll(withDiffId(mt, blob, diffId))).as(mt).hasSize(2);
+            assertThatThrownBy(() -> readAll(withDiffId(mt, blob, wrong))).as(mt).isInstanceOf(LayerIntegrityException.class)
+                    .hasMessageContaining(wrong.toString()).hasMessageContaining("diff_ids");
+        }
+        // trailing zero records after the end blocks (GNU tar pads to 10 KiB) are part of the diff_id
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("x"), "x");
+        Path gnu = tmp.resolve("gnu.tar");
+        Processes.check(src, "tar", "-cf", gnu.toString(), "x");
+        assertThat(Files.size(gnu)).isEqualTo(10240);
+        Digest gnuDiffId = Digest.parse("sha256:" + Processes.check(null, "sha256sum", gnu.toString()).substring(0, 64));
+        assertThat(readAll(withDiffId(MediaType.OCI_LAYER_GZIP, TarLayerBuilder.gzip(Files.readAllBytes(gnu)), gnuDiffId))).hasSize(1);
+    }
+
+    @Test
+    void aConsumerThatStopsEarlyStillLearnsOfCorruptionThroughDrain() {
+        byte[] tar = new TarLayerBuilder().file("first", "read").file("second", "never read, corrupt").tar();
+        LayerBlob good = blob(MediaType.OCI_LAYER_GZIP, TarLayerBuilder.gzip(tar));
+        byte[] badTar = tar.clone();
+        badTar[indexOf(badTar, "corrupt".getBytes(StandardCharsets.UTF_8))] ^= 1;
+        byte[] badGz = TarLayerBuilder.gzip(badTar); // a well-formed gzip of other content: only the digests tell
+        LayerBlob corrupt = new LayerBlob(good.descriptor(), () -> new java.io.ByteArrayInputStream(badGz));
+        assertThatThrownBy(() -> {
+            try (LayerReader r = LayerReader.open(corrupt, null)) {
+                assertThat(r.next().path()).isEqualTo("first");
+                r.drain();
+            }
+        }).isInstanceOf(LayerIntegrityException.class).hasMessageContaining(good.digest().toString());
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        throw new AssertionError("not found");
     }
 
     static String sha256(InputStream in) throws IOException {

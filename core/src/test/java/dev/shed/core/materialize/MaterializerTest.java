@@ -39,11 +39,20 @@ class MaterializerTest {
     void buildsOnceThenReusesAndRebuildsWhenAParameterChanges() throws Exception {
         Integration.requireTool("mkfs.erofs");
         Integration.requireRoot();
+        buildsOnceThenReusesAndRebuilds(MKFS, "mkfs.erofs", "mkfs.erofs ");
+    }
+
+    @Test
+    void javaBackendBuildsOnceThenReusesAndRebuildsWhenAParameterChanges() throws Exception {
+        buildsOnceThenReusesAndRebuilds(MaterializeOptions.defaults(), "java", JavaErofsBuilder.WRITER_FORMAT);
+    }
+
+    private void buildsOnceThenReusesAndRebuilds(MaterializeOptions base, String backend, String writer) throws Exception {
         OciLayoutBuilder layout = new OciLayoutBuilder(tmp.resolve("store"));
         Digest m = smallImage(layout).digest();
         Store store = Store.open(layout.dir());
 
-        Materializer lz4hc = new Materializer(store, MKFS, Progress.NONE);
+        Materializer lz4hc = new Materializer(store, base, Progress.NONE);
         assertThat(lz4hc.isCurrent(m)).isFalse();
         Lower first = lz4hc.materialize(m);
         assertThat(first.built()).isTrue();
@@ -53,14 +62,16 @@ class MaterializerTest {
         LowerRecord rec = LowerRecord.parse(Files.readAllBytes(store.layout().erofsLowerRecord(m)));
         assertThat(rec.compression()).isEqualTo("lz4hc");
         assertThat(rec.level()).isEqualTo(dev.shed.erofs.Compression.LZ4HC_DEFAULT_LEVEL);
-        assertThat(rec.backend()).isEqualTo("mkfs.erofs");
-        assertThat(rec.writer()).startsWith("mkfs.erofs ");
+        assertThat(rec.backend()).isEqualTo(backend);
+        assertThat(rec.writer()).startsWith(writer);
+        long firstMtime = Files.getLastModifiedTime(first.path()).toMillis();
 
         Lower again = lz4hc.materialize(m);
         assertThat(again.built()).isFalse();
         assertThat(again.path()).isEqualTo(first.path());
+        assertThat(Files.getLastModifiedTime(first.path()).toMillis()).as("reused, not rewritten").isEqualTo(firstMtime);
 
-        Materializer lz4 = new Materializer(store, MKFS.withCompression(MaterializeOptions.Compression.LZ4), Progress.NONE);
+        Materializer lz4 = new Materializer(store, base.withCompression(MaterializeOptions.Compression.LZ4), Progress.NONE);
         assertThat(lz4.isCurrent(m)).as("a lower built with lz4hc is stale for lz4").isFalse();
         assertThat(lz4.materialize(m).built()).isTrue();
         assertThat(lz4hc.isCurrent(m)).isFalse();
@@ -79,14 +90,23 @@ class MaterializerTest {
     @Test
     void twoConcurrentCallersBuildOnce() throws Exception {
         Integration.requireTool("mkfs.erofs");
+        twoConcurrentCallersBuildOnce(MKFS);
+    }
+
+    @Test
+    void twoConcurrentCallersBuildOnceWithTheJavaBackend() throws Exception {
+        twoConcurrentCallersBuildOnce(MaterializeOptions.defaults());
+    }
+
+    private void twoConcurrentCallersBuildOnce(MaterializeOptions options) throws Exception {
         OciLayoutBuilder layout = new OciLayoutBuilder(tmp.resolve("store"));
         Digest m = smallImage(layout).digest();
         Store store = Store.open(layout.dir());
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             List<Future<Lower>> both = pool.invokeAll(List.of(
-                    () -> new Materializer(store, MKFS, Progress.NONE).materialize(m),
-                    () -> new Materializer(store, MKFS, Progress.NONE).materialize(m)));
+                    () -> new Materializer(store, options, Progress.NONE).materialize(m),
+                    () -> new Materializer(store, options, Progress.NONE).materialize(m)));
             assertThat(both.get(0).get().built() ^ both.get(1).get().built()).as("exactly one built").isTrue();
         } finally {
             pool.shutdownNow();
@@ -128,6 +148,77 @@ class MaterializerTest {
         assertThat(Files.exists(store.layout().erofsLowerRecord(m))).isFalse();
         try (var s = Files.list(store.layout().tmpDir())) {
             assertThat(s.toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void aCorruptedLayerBlobIsRefusedNamingImageAndLayerAndLeavesNothingInTheCache() throws Exception {
+        for (MaterializeOptions options : List.of(MaterializeOptions.defaults(), MKFS)) {
+            if (options == MKFS) Integration.requireTool("mkfs.erofs");
+            Path root = tmp.resolve("store-" + options.backend().cliName());
+            OciLayoutBuilder layout = new OciLayoutBuilder(root);
+            OciLayoutBuilder.Layer plain = OciLayoutBuilder.Layer.tar(new TarLayerBuilder().dir("etc").file("etc/motd", "the real content"));
+            Digest m = layout.image("flipped", plain).digest();
+            Digest layer = Digest.of(plain.bytes());
+            Path blob = root.resolve("blobs/sha256").resolve(layer.hex());
+            byte[] bytes = Files.readAllBytes(blob);
+            bytes[bytes.length - 1024 - 512 - 1] ^= 1; // in the tar's last data block, as a bad disk would
+            blob.toFile().setWritable(true);
+            Files.write(blob, bytes);
+            Store store = Store.open(root);
+            assertThatThrownBy(() -> new Materializer(store, options, Progress.NONE).materialize(m))
+                    .isInstanceOf(dev.shed.core.layer.LayerIntegrityException.class)
+                    .hasMessageContaining("image " + m).hasMessageContaining("layer " + layer)
+                    .hasMessageContaining(Digest.of(bytes).toString());
+            assertNothingCached(store, m);
+        }
+    }
+
+    @Test
+    void diffIdsThatDoNotMatchTheLayersAreRefusedAndLeaveNothingInTheCache() throws Exception {
+        OciLayoutBuilder layout = new OciLayoutBuilder(tmp.resolve("store"));
+        TarLayerBuilder t = new TarLayerBuilder().file("a", "a");
+        Descriptor good = layout.image("good", OciLayoutBuilder.Layer.gzip(t));
+        Store store = Store.open(layout.dir());
+        var manifest = dev.shed.core.oci.Manifest.parse(store.blobs().read(good.digest()), null);
+        String config = new String(store.blobs().read(manifest.config().digest()), java.nio.charset.StandardCharsets.UTF_8);
+        Digest wrong = Digest.of("some other tar".getBytes());
+        String rightId = dev.shed.core.json.Json.parseObject(config.getBytes(), "c").get("rootfs").get("diff_ids").get(0).asText();
+        Descriptor badConfig = layout.blob(manifest.config().mediaType(), config.replace(rightId, wrong.toString()).getBytes());
+        Descriptor bad = layout.blob(dev.shed.core.oci.MediaType.OCI_MANIFEST,
+                dev.shed.core.image.build.ImageAssembler.manifest(badConfig, manifest.layers()));
+        layout.name("bad", bad);
+        assertThatThrownBy(() -> new Materializer(store, MaterializeOptions.defaults(), Progress.NONE).materialize(bad.digest()))
+                .isInstanceOf(dev.shed.core.layer.LayerIntegrityException.class)
+                .hasMessageContaining("image " + bad.digest()).hasMessageContaining(wrong.toString()).hasMessageContaining(rightId);
+        assertNothingCached(store, bad.digest());
+        assertThat(new Materializer(store, MaterializeOptions.defaults(), Progress.NONE).materialize(good.digest()).built()).isTrue();
+    }
+
+    private static void assertNothingCached(Store store, Digest m) throws Exception {
+        assertThat(Files.exists(store.layout().erofsLower(m))).isFalse();
+        assertThat(Files.exists(store.layout().erofsLowerRecord(m))).isFalse();
+        try (var s = Files.list(store.layout().tmpDir())) {
+            assertThat(s.toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void hardlinksToLowerLayersMountAsUmociUnpacksThemWithTheSameInodeGroups() throws Exception {
+        Integration.requireTool("umoci");
+        Integration.requireRoot();
+        OciLayoutBuilder layout = new OciLayoutBuilder(tmp.resolve("store"));
+        Digest m = layout.image("links", dev.shed.core.flatten.FlattenCasesAccess.crossLayerLinks()).digest();
+        Path bundle = tmp.resolve("bundle");
+        Processes.check(null, "umoci", "unpack", "--image", layout.dir() + ":links", bundle.toString());
+        Map<String, String> want = TreeSnapshotAccess.of(bundle.resolve("rootfs"));
+        assertThat(want.get("x/hl-link")).contains("link=l/hl"); // the oracle has the groups the case was built for
+        Store store = Store.open(layout.dir());
+        for (MaterializeOptions options : List.of(MaterializeOptions.defaults(), MKFS)) {
+            if (options == MKFS) Integration.requireTool("mkfs.erofs");
+            Lower lower = new Materializer(store, options, Progress.NONE).materialize(m);
+            ErofsOracle.mounted(lower.path(), tmp.resolve("mnt-" + options.backend().cliName()), mnt ->
+                    assertThat(TreeSnapshotAccess.diff(want, TreeSnapshotAccess.of(mnt))).as(options.backend().cliName()).isEmpty());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.shed.erofs.source;
 
+import dev.shed.erofs.ErofsEntry;
 import dev.shed.erofs.ErofsWriter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -9,15 +10,26 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
- * Feeds a host directory tree into an {@link ErofsWriter}: types, permission bits, owners,
- * nanosecond mtimes, devices (unix:rdev), hardlinks (same unix:ino), symlinks (never followed) and
- * user.* xattrs (the only namespace java.nio exposes). The directory itself becomes the image root.
+ * Reads a host directory tree as entries: types, permission bits, owners, nanosecond mtimes, devices (unix:rdev),
+ * hardlinks (same unix:ino), symlinks (never followed) and every xattr namespace the caller may read, bytes
+ * exact ({@link NativeXattrs}; as root that is all of them). The directory itself becomes the root entry (path "").
+ * Only directories and regular files are ever opened: a FIFO, socket or device node is described, never touched.
  *
- * <p>Entries arrive in the image's own order (a sorted depth-first walk), so the writer can put file data straight
- * into place instead of spooling it. The walk and the reading of small files run ahead on a second thread (see
- * {@link ReadAheadWalk}); the writer is only called from the caller's thread.
+ * <p>Entries arrive in the image's own order (a sorted depth-first walk, names in unsigned byte order), so an
+ * {@link ErofsWriter} can put file data straight into place instead of spooling it. The walk and the reading of
+ * small files run ahead on a second thread (see {@link ReadAheadWalk}); the sink is only called from the caller's
+ * thread.
  */
 public final class DirectorySource {
+    /** Where the entries go: an {@link ErofsWriter}, or anything else that takes them in the same form. */
+    public interface Sink {
+        /** Any entry without data: directory, symlink, hardlink (target is the first path of the inode), device, fifo, socket. */
+        void add(ErofsEntry entry) throws IOException;
+
+        /** A regular file; {@code data} is its content as read now (its length may differ from the size if the file changed). */
+        void add(ErofsEntry file, InputStream data) throws IOException;
+    }
+
     private final Path root;
 
     public DirectorySource(Path root) {
@@ -25,16 +37,30 @@ public final class DirectorySource {
     }
 
     public void writeTo(ErofsWriter writer) throws IOException {
+        writeTo(new Sink() {
+            @Override
+            public void add(ErofsEntry entry) throws IOException {
+                writer.add(entry);
+            }
+
+            @Override
+            public void add(ErofsEntry file, InputStream data) throws IOException {
+                writer.add(file, data);
+            }
+        });
+    }
+
+    public void writeTo(Sink sink) throws IOException {
         try (ReadAheadWalk walk = new ReadAheadWalk(root)) {
             for (ReadAheadWalk.Item item = walk.next(); item != null; item = walk.next()) {
                 if (item.data() != null) {
-                    writer.add(item.entry(), new ByteArrayInputStream(item.data()));
+                    sink.add(item.entry(), new ByteArrayInputStream(item.data()));
                 } else if (item.file() != null) {
                     try (InputStream in = Files.newInputStream(item.file(), LinkOption.NOFOLLOW_LINKS)) {
-                        writer.add(item.entry(), in);
+                        sink.add(item.entry(), in);
                     }
                 } else {
-                    writer.add(item.entry());
+                    sink.add(item.entry());
                 }
             }
         }

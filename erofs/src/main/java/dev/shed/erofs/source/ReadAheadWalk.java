@@ -4,14 +4,12 @@ import dev.shed.erofs.EntryType;
 import dev.shed.erofs.ErofsEntry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +21,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
 
 /**
- * Walks a directory tree on its own thread, ahead of the writer: stats each entry, reads its user xattrs, and reads
+ * Walks a directory tree on its own thread, ahead of the writer: stats each entry, reads its xattrs (every namespace,
+ * by path: {@link NativeXattrs}; only regular files are ever opened, to read their data), and reads
  * small files whole, handing the results over in walk order through a bounded queue. A sorted walk ends in long
  * runs of small files (/usr/share, /var) where these per-file system calls, not compression, set the pace; on a
  * second thread they overlap with the writer's own per-file work. Memory is bounded: at most
@@ -54,10 +53,12 @@ final class ReadAheadWalk implements AutoCloseable {
     /** Permits are KiB of file data read ahead and not yet taken. */
     private final Semaphore budget = new Semaphore(BUDGET_MB << 10);
     private final Map<List<Object>, String> firstPathOfInode = new HashMap<>();
+    private final NativeXattrs xattrs;
     private final Thread thread;
 
-    ReadAheadWalk(Path root) {
+    ReadAheadWalk(Path root) throws IOException {
         this.root = root;
+        this.xattrs = new NativeXattrs();   // used by the walk's thread only
         this.thread = new Thread(this::run, "erofs-walk");
         thread.setDaemon(true);
         thread.start();
@@ -162,7 +163,6 @@ final class ReadAheadWalk implements AutoCloseable {
         queue.put(item);
     }
 
-    /** A directory entry's name with its bytes, which is what it sorts by. */
     /** A directory entry: its name, the name's bytes (what it sorts by), and its path. */
     private record Name(String name, byte[] bytes, Path path) {}
 
@@ -187,29 +187,12 @@ final class ReadAheadWalk implements AutoCloseable {
         return Files.readAttributes(p, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
     }
 
-    private static ErofsEntry.Builder entry(Path p, String path, EntryType type, Map<String, Object> a)
-            throws IOException {
+    private ErofsEntry.Builder entry(Path p, String path, EntryType type, Map<String, Object> a) throws IOException {
         Instant mtime = ((FileTime) a.get("lastModifiedTime")).toInstant();
         ErofsEntry.Builder b = ErofsEntry.builder(path, type)
                 .permissions((Integer) a.get("mode") & 07777)
                 .owner((Integer) a.get("uid") & 0xffffffffL, (Integer) a.get("gid") & 0xffffffffL)
                 .mtime(mtime.getEpochSecond(), mtime.getNano());
-        if (type != EntryType.SYMLINK) readUserXattrs(p, b);
-        return b;
-    }
-
-    private static void readUserXattrs(Path p, ErofsEntry.Builder b) throws IOException {
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class,
-                LinkOption.NOFOLLOW_LINKS);
-        if (view == null) return;
-        try {
-            for (String name : view.list()) {
-                ByteBuffer buf = ByteBuffer.allocate(view.size(name));
-                view.read(name, buf);
-                b.xattr("user." + name, Arrays.copyOf(buf.array(), buf.position()));
-            }
-        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
-            // filesystem without user xattrs: nothing to carry over
-        }
+        return b.xattrs(xattrs.read(p));
     }
 }

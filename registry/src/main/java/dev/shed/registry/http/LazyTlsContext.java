@@ -1,8 +1,8 @@
 package dev.shed.registry.http;
 
 import java.security.KeyManagementException;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.function.Supplier;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLContextSpi;
@@ -13,29 +13,28 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
 /**
- * The JDK's default TLS context, created on first use. {@code HttpClient.build()} otherwise loads the CA trust
+ * A TLS context created on first use by {@code factory}. {@code HttpClient.build()} otherwise loads the CA trust
  * store and initialises JSSE up front (≈0.3 s of CPU at start-up), which a pull from a plain-HTTP registry
  * (loopback, configured insecure hosts) never needs.
  */
 final class LazyTlsContext extends SSLContext {
-    LazyTlsContext() {
-        super(new Spi(), null, "TLS");
+    LazyTlsContext(Supplier<SSLContext> factory) {
+        super(new Spi(factory), null, "TLS");
     }
 
     private static final class Spi extends SSLContextSpi {
+        private final Supplier<SSLContext> factory;
         private volatile SSLContext real;
+
+        Spi(Supplier<SSLContext> factory) {
+            this.factory = factory;
+        }
 
         private SSLContext real() {
             SSLContext r = real;
             if (r == null) {
                 synchronized (this) {
-                    if (real == null) {
-                        try {
-                            real = SSLContext.getDefault();
-                        } catch (NoSuchAlgorithmException e) {
-                            throw new IllegalStateException("no TLS support in this JDK", e);
-                        }
-                    }
+                    if (real == null) real = factory.get();
                     r = real;
                 }
             }

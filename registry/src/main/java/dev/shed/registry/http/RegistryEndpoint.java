@@ -7,16 +7,26 @@ import java.util.Set;
 
 /**
  * Where API calls for a registry name go. {@code docker.io} is served by {@code registry-1.docker.io}. Plain HTTP
- * is used only for loopback hosts and hosts the user marked insecure; everything else is HTTPS.
+ * is used only for loopback hosts and hosts the user marked insecure; everything else is HTTPS. A registry given a
+ * CA certificate is HTTPS even on a loopback host (naming its CA says it speaks TLS).
  */
 public record RegistryEndpoint(String registry, URI base) {
     public static final String DOCKER_HUB_API = "registry-1.docker.io";
 
     public static RegistryEndpoint of(String registry, Set<String> insecureRegistries) {
+        return of(registry, insecureRegistries, false);
+    }
+
+    /** @param hasCaCertificate a CA file was given for this registry: TLS, unless it is also marked insecure (refused) */
+    public static RegistryEndpoint of(String registry, Set<String> insecureRegistries, boolean hasCaCertificate) {
         String apiHost = Reference.DOCKER_HUB.equals(registry) ? DOCKER_HUB_API : registry;
         String lower = registry.toLowerCase(Locale.ROOT);
-        boolean plain = isLoopback(hostPart(lower)) || insecureRegistries.contains(lower)
-                || insecureRegistries.contains(hostPart(lower));
+        boolean insecure = insecureRegistries.contains(lower) || insecureRegistries.contains(hostPart(lower));
+        if (insecure && hasCaCertificate) {
+            throw new IllegalArgumentException("registry " + registry + " is marked insecure (plain HTTP) and also given a CA "
+                    + "certificate (TLS); drop one of the two");
+        }
+        boolean plain = !hasCaCertificate && (insecure || isLoopback(hostPart(lower)));
         return new RegistryEndpoint(registry, URI.create((plain ? "http://" : "https://") + apiHost));
     }
 

@@ -3,6 +3,7 @@ package dev.shed.registry.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shed.core.json.Json;
 import dev.shed.registry.auth.Authenticator;
+import dev.shed.registry.tls.CertificateRejectedException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -17,6 +18,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 
 /**
  * Sends requests to one registry: adds authentication (answering 401 challenges once), follows redirects itself
@@ -39,45 +41,6 @@ public final class RegistryHttp {
         this.client = client;
         this.auth = auth;
         this.retry = retry;
-    }
-
-    /**
-     * A client suitable for registries: no automatic redirects (see class doc), bounded connect time. Also raises
-     * the JDK client's read buffer from 16 KiB to 256 KiB (unless set by the user) — fewer, larger chunks for
-     * multi-hundred-MB blobs; it takes effect when this is the first HttpClient of the JVM. TLS is initialised
-     * only when an https URL is first used ({@link LazyTlsContext}); the parameters given here are the JDK's
-     * defaults (null protocols/ciphers mean "the engine's defaults"), so nothing about TLS itself changes.
-     *
-     * <p>The client runs its internal tasks on the thread that triggers them (its selector thread, mostly) instead
-     * of handing each network buffer to a pool thread: for a pull that means one thread reads the socket, hashes
-     * and writes the buffer, which measured ~15% less CPU than the default pool (thread hand-offs per buffer) on
-     * a 300 MB pull. Body subscribers here never block for long (a page-cache write), so nothing starves.
-     */
-    public static HttpClient newClient() {
-        if (System.getProperty("jdk.httpclient.bufsize") == null) System.setProperty("jdk.httpclient.bufsize", Integer.toString(256 * 1024));
-        return HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(30))
-                .sslContext(new LazyTlsContext())
-                .sslParameters(new javax.net.ssl.SSLParameters())
-                .executor(Runnable::run) // see above
-                .build();
-    }
-
-    /**
-     * Lets a client made by {@link #newClient()} go: stops its selector thread. JDK 17's HttpClient has no
-     * close(), and that thread waits in epoll (native code), which makes JVM exit wait ~0.3 s for it. Interrupting
-     * it ends the client's loop (the JDK names the thread after the id its toString shows, for this purpose).
-     * The client must not be used afterwards.
-     */
-    public static void release(HttpClient client) {
-        String s = client.toString();
-        int open = s.lastIndexOf('(');
-        if (open < 0 || !s.endsWith(")")) return;
-        String name = "HttpClient-" + s.substring(open + 1, s.length() - 1) + "-SelectorManager";
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().equals(name)) t.interrupt();
-        }
     }
 
     /** The same registry, authentication and retry policy over another client (its own connections and thread). */
@@ -143,8 +106,9 @@ public final class RegistryHttp {
                 throw e;
             } catch (IOException e) {
                 if (a.bodyStarted) throw new BodyFailedException(call.describe() + ": " + describe(e), e);
-                if (isCertificateFailure(e)) throw new IOException(call.describe() + ": " + describe(e), e); // the same next time
-                if (isPlainHttpServer(e)) {
+                CertificateRejectedException rejected = causeOf(e, CertificateRejectedException.class);
+                if (rejected != null) throw new TlsRejectedException(endpoint.registry(), rejected, e); // the same next time
+                if (causeOf(e, SSLException.class) != null && speaksPlainHttp(call.uri())) {
                     throw new IOException(call.describe() + ": the server answered in plain HTTP, not TLS; if this "
                             + "registry is plain HTTP, mark it insecure (--insecure-registry HOST or "
                             + "'shed config set registries.insecure HOST')", e);
@@ -158,20 +122,33 @@ public final class RegistryHttp {
         }
     }
 
-    /** An untrusted or mismatching server certificate: retrying cannot help. */
-    static boolean isCertificateFailure(IOException e) {
+    /** The first throwable of {@code type} in the cause chain of {@code e}, or null. */
+    static <X extends Throwable> X causeOf(Throwable e, Class<X> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.security.cert.CertificateException) return true;
+            if (type.isInstance(t)) return type.cast(t);
         }
-        return false;
+        return null;
     }
 
-    /** TLS spoken to a plain-HTTP server (the JDK's "Unrecognized SSL message, plaintext connection?"). */
-    static boolean isPlainHttpServer(IOException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof javax.net.ssl.SSLException && String.valueOf(t.getMessage()).contains("plaintext connection")) return true;
+    /**
+     * Whether the server at {@code uri}'s host and port answers plain HTTP: after a TLS failure, one GET /v2/ over
+     * http:// that gets 200 or 401 (what a registry answers there) says so. The JDK tells this case apart only in the
+     * text of an {@code SSLException} ("Unrecognized SSL message, plaintext connection?"); a TLS server that
+     * receives plain HTTP answers 400 (Go's) or closes the connection, so it is never mistaken for one.
+     */
+    boolean speaksPlainHttp(URI uri) {
+        if (!"https".equalsIgnoreCase(uri.getScheme())) return false;
+        try {
+            URI probe = new URI("http", null, uri.getHost(), port(uri), "/v2/", null, null);
+            HttpRequest req = HttpRequest.newBuilder(probe).version(HttpClient.Version.HTTP_1_1).timeout(Duration.ofSeconds(10)).GET().build();
+            int status = client.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return status == 200 || status == 401;
+        } catch (IOException | java.net.URISyntaxException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
-        return false;
     }
 
     /** The transfer of a body failed after it had begun; carries the original cause (e.g. the subscriber's). */
@@ -246,7 +223,7 @@ public final class RegistryHttp {
             HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5));
             if ("http".equals(uri.getScheme())) b.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance
             call.headers().forEach(b::header);
-            if (authorization != null && sameOrigin(uri, call.uri())) b.header("Authorization", authorization);
+            if (authorization != null && sameOrigin(uri, endpoint.base())) b.header("Authorization", authorization);
             b.method(method, withBody ? call.body().get() : HttpRequest.BodyPublishers.noBody());
             HttpResponse<Reply<T>> resp = exchange(b.build(), handler);
             int s = resp.statusCode();
@@ -262,8 +239,19 @@ public final class RegistryHttp {
         }
     }
 
-    private static boolean sameOrigin(URI a, URI b) {
-        return Objects.equals(a.getScheme(), b.getScheme()) && Objects.equals(a.getHost(), b.getHost()) && a.getPort() == b.getPort();
+    /** Scheme, host and port equal (a missing port is the scheme's default), as browsers define an origin. */
+    static boolean sameOrigin(URI a, URI b) {
+        return Objects.equals(lower(a.getScheme()), lower(b.getScheme())) && Objects.equals(lower(a.getHost()), lower(b.getHost()))
+                && port(a) == port(b);
+    }
+
+    private static String lower(String s) {
+        return s == null ? null : s.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static int port(URI u) {
+        if (u.getPort() >= 0) return u.getPort();
+        return "https".equalsIgnoreCase(u.getScheme()) ? 443 : "http".equalsIgnoreCase(u.getScheme()) ? 80 : -1;
     }
 
     private <T> HttpResponse<T> exchange(HttpRequest req, HttpResponse.BodyHandler<T> handler) throws IOException {

@@ -7,6 +7,7 @@ import dev.shed.core.store.BlobWriter;
 import dev.shed.core.store.ContentStore;
 import dev.shed.registry.RegistryClient;
 import dev.shed.registry.http.RegistryHttp;
+import dev.shed.registry.http.TlsRejectedException;
 import dev.shed.registry.http.RegistryResponseException;
 import dev.shed.registry.http.RetryPolicy;
 import java.io.IOException;
@@ -78,7 +79,7 @@ final class BlobDownloader {
             try {
                 transferred += transferOnce(d, w, task);
                 if (w.offset() < d.size()) throw new IOException("body ended after " + w.offset() + " of " + d.size() + " bytes");
-            } catch (BlobMismatchException | InterruptedIOException e) {
+            } catch (BlobMismatchException | InterruptedIOException | TlsRejectedException e) {
                 throw e;
             } catch (RegistryResponseException e) {
                 if (!e.retryable()) throw new IOException("blob " + d.digest() + " of " + client.repository().name() + ": " + e.getMessage(), e);

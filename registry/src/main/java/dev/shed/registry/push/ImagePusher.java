@@ -13,12 +13,13 @@ import dev.shed.registry.Parallel;
 import dev.shed.registry.RegistryClient;
 import dev.shed.registry.RegistryOptions;
 import dev.shed.registry.auth.CredentialSource;
+import dev.shed.registry.http.HttpClients;
 import dev.shed.registry.http.RegistryHttp;
+import dev.shed.registry.http.TlsRejectedException;
 import dev.shed.registry.http.RegistryResponseException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,25 +40,26 @@ public final class ImagePusher implements AutoCloseable {
     private final RegistryOptions options;
     private final CredentialSource credentials;
     private final Progress progress;
-    private final HttpClient http;
-    private final boolean ownsClient;
+    private final HttpClients clients;
+    private final boolean ownsClients;
 
     public ImagePusher(Store store, RegistryOptions options, CredentialSource credentials, Progress progress) {
-        this(store, options, credentials, progress, RegistryHttp.newClient(), true);
+        this(store, options, credentials, progress, new HttpClients(options.tls()), true);
     }
 
-    public ImagePusher(Store store, RegistryOptions options, CredentialSource credentials, Progress progress, HttpClient http) {
-        this(store, options, credentials, progress, http, false);
+    /** With HTTP clients the caller makes and closes. */
+    public ImagePusher(Store store, RegistryOptions options, CredentialSource credentials, Progress progress, HttpClients clients) {
+        this(store, options, credentials, progress, clients, false);
     }
 
-    private ImagePusher(Store store, RegistryOptions options, CredentialSource credentials, Progress progress, HttpClient http,
-                        boolean ownsClient) {
-        this.ownsClient = ownsClient;
+    private ImagePusher(Store store, RegistryOptions options, CredentialSource credentials, Progress progress, HttpClients clients,
+                        boolean ownsClients) {
+        this.ownsClients = ownsClients;
         this.store = store;
         this.options = options;
         this.credentials = credentials;
         this.progress = progress;
-        this.http = http;
+        this.clients = clients;
     }
 
     /** Pushes the local image {@code source} (name or digest) to {@code destination}. */
@@ -69,7 +71,7 @@ public final class ImagePusher implements AutoCloseable {
         List<String> scopes = new ArrayList<>();
         scopes.add(RegistryClient.pushScope(destination));
         if (mountFrom != null) scopes.add(RegistryClient.pullScope(from));
-        RegistryClient client = RegistryClient.open(destination, scopes, options, credentials, http);
+        RegistryClient client = RegistryClient.open(destination, scopes, options, credentials, clients.newClient(destination.registry()));
         progress.message("The push refers to repository [" + destination.name() + "]");
 
         Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
@@ -86,18 +88,12 @@ public final class ImagePusher implements AutoCloseable {
         AtomicInteger uploadedCount = new AtomicInteger();
         AtomicInteger mounted = new AtomicInteger();
         AtomicInteger skipped = new AtomicInteger();
-        // one HTTP client per uploading thread (unless the caller supplied the client): see ImagePuller
-        List<HttpClient> extra = new java.util.concurrent.CopyOnWriteArrayList<>();
-        ThreadLocal<RegistryClient> clients = ThreadLocal.withInitial(() -> {
-            if (!ownsClient) return client;
-            HttpClient own = RegistryHttp.newClient();
-            extra.add(own);
-            return client.via(own);
-        });
+        // one HTTP client per uploading thread: see ImagePuller
+        ThreadLocal<RegistryClient> perThread = new ThreadLocal<>();
         List<Parallel.Job<Void>> jobs = new ArrayList<>();
         for (Descriptor d : blobs.values()) {
             jobs.add(() -> {
-                switch (pushBlob(clients.get(), d, mountFrom)) {
+                switch (pushBlob(uploader(perThread, client), d, mountFrom)) {
                     case EXISTS -> skipped.incrementAndGet();
                     case MOUNTED -> mounted.incrementAndGet();
                     case UPLOADED -> {
@@ -108,11 +104,7 @@ public final class ImagePusher implements AutoCloseable {
                 return null;
             });
         }
-        try {
-            Parallel.run(jobs, options.concurrency(), "shed-push");
-        } finally {
-            extra.forEach(RegistryHttp::release);
-        }
+        Parallel.run(jobs, options.concurrency(), "shed-push");
 
         String tagOrDigest = destination.tag() != null ? destination.tag() : image.target().digest().toString();
         if (image.isIndex()) {
@@ -164,7 +156,7 @@ public final class ImagePusher implements AutoCloseable {
             } catch (RegistryResponseException e) {
                 if (!e.retryable() || attempt >= options.retry().maxAttempts()) throw blobError(client, d, e);
                 RegistryHttp.sleep(options.retry().backoff(attempt));
-            } catch (InterruptedIOException e) {
+            } catch (InterruptedIOException | TlsRejectedException e) {
                 throw e;
             } catch (IOException e) {
                 // the upload session may be broken half-way: start a fresh one
@@ -203,9 +195,18 @@ public final class ImagePusher implements AutoCloseable {
         }
     }
 
-    /** Releases the HTTP client this instance made itself (one passed in stays the caller's). */
+    private RegistryClient uploader(ThreadLocal<RegistryClient> perThread, RegistryClient client) throws IOException {
+        RegistryClient c = perThread.get();
+        if (c == null) {
+            c = client.via(clients.newClient(client.repository().registry()));
+            perThread.set(c);
+        }
+        return c;
+    }
+
+    /** Stops the HTTP clients this instance made itself (ones passed in stay the caller's). */
     @Override
     public void close() {
-        if (ownsClient) RegistryHttp.release(http);
+        if (ownsClients) clients.close();
     }
 }

@@ -119,7 +119,7 @@ class RegistryAuthTest {
             tokens.lifetimeSeconds(2);
             Reference ref = Reference.parse(reg.host() + "/public/app:1");
             var client = dev.shed.registry.RegistryClient.open(ref, List.of(dev.shed.registry.RegistryClient.pullScope(ref)),
-                    RegistryOptions.defaults(), CredentialSource.ANONYMOUS, dev.shed.registry.http.RegistryHttp.newClient());
+                    RegistryOptions.defaults(), CredentialSource.ANONYMOUS, dev.shed.registry.http.HttpClients.system().newClient(reg.host()));
             int before = tokens.requests();
             var m = client.manifest("1");
             var manifest = dev.shed.core.oci.Manifest.parse(m.bytes(), m.mediaType());

@@ -3,58 +3,64 @@ package dev.shed.registry.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shed.core.progress.Progress;
+import dev.shed.core.store.Store;
+import dev.shed.registry.RegistryClient;
+import dev.shed.registry.RegistryOptions;
 import dev.shed.registry.auth.Authenticator;
 import dev.shed.registry.auth.CredentialSource;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLException;
+import dev.shed.registry.pull.ImagePuller;
+import dev.shed.registry.pull.PullRequest;
+import dev.shed.registry.testing.TcpRelay;
+import dev.shed.registry.testing.TestCertificates;
+import dev.shed.registry.testing.TestRegistry;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** TLS spoken to a plain-HTTP registry fails at once with advice, instead of being retried. */
+/**
+ * TLS spoken to a plain-HTTP registry fails at once with advice, instead of being retried. The JDK says so only in an
+ * exception message ("plaintext connection?"), so shed asks the server over plain HTTP instead; a real TLS registry
+ * (Go's server answers plain HTTP with 400) must not be taken for a plain one.
+ */
 class PlainHttpServerTest {
+    @TempDir
+    Path tmp;
 
     @Test
-    void recognisesTheJdkPlaintextMessageThroughCauses() {
-        IOException wrapped = new IOException("GET …", new SSLException("Unrecognized SSL message, plaintext connection?"));
-        assertThat(RegistryHttp.isPlainHttpServer(wrapped)).isTrue();
-        assertThat(RegistryHttp.isPlainHttpServer(new SSLException("Received fatal alert: handshake_failure"))).isFalse();
-        assertThat(RegistryHttp.isPlainHttpServer(new IOException("Connection reset"))).isFalse();
+    void httpsToAPlainRegistryFailsOnceWithAdvice() throws Exception {
+        TestCertificates certs = TestCertificates.loopback(tmp.resolve("certs"), "shed test CA");
+        try (TestRegistry plain = TestRegistry.anonymous(tmp.resolve("registry")); TcpRelay relay = new TcpRelay(plain.port())) {
+            // a CA file makes shed use HTTPS for this loopback registry, which speaks plain HTTP
+            RegistryOptions tls = RegistryOptions.defaults().withCaFiles(List.of(certs.ca()));
+            try (ImagePuller p = new ImagePuller(Store.open(tmp.resolve("store")), tls, CredentialSource.ANONYMOUS, Progress.NONE)) {
+                assertThatThrownBy(() -> p.pull(PullRequest.of("127.0.0.1:" + relay.port() + "/x/y:1")))
+                        .hasMessageContaining("plain HTTP, not TLS")
+                        .hasMessageContaining("registries.insecure");
+            }
+            // one TLS attempt (the JDK client may open a second connection) plus the plain-HTTP question
+            assertThat(relay.connections()).isBetween(2, 3);
+        }
     }
 
     @Test
-    void httpsToAPlainServerFailsOnceWithAdvice() throws Exception {
-        AtomicInteger connections = new AtomicInteger();
-        try (ServerSocket server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress())) {
-            Thread t = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try (Socket s = server.accept(); OutputStream out = s.getOutputStream()) {
-                        connections.incrementAndGet();
-                        s.getInputStream().read(new byte[512]);
-                        out.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    } catch (IOException ignored) {
-                        // closed
-                    }
-                }
-            });
-            t.setDaemon(true);
-            t.start();
-            // 127.0.0.1 is loopback (plain HTTP), so address it by a name shed must treat as remote: the mapped form.
-            String host = "[::ffff:127.0.0.1]:" + server.getLocalPort();
-            RegistryEndpoint endpoint = RegistryEndpoint.of(host, java.util.Set.of());
-            assertThat(endpoint.plainHttp()).isFalse();
-            java.net.http.HttpClient client = RegistryHttp.newClient();
-            RegistryHttp http = new RegistryHttp(endpoint, client,
-                    new Authenticator(client, host, CredentialSource.ANONYMOUS, java.util.List.of()), RetryPolicy.DEFAULT);
-            assertThatThrownBy(() -> http.sendDiscarding(RegistryHttp.Call.get(endpoint.resolve("/v2/"), java.util.Map.of())))
-                    .hasMessageContaining("plain HTTP, not TLS")
-                    .hasMessageContaining("registries.insecure");
+    void theProbeTellsAPlainRegistryFromATlsOne() throws Exception {
+        TestCertificates certs = TestCertificates.loopback(tmp.resolve("certs"), "shed test CA");
+        try (TestRegistry plain = TestRegistry.anonymous(tmp.resolve("plain"));
+             TestRegistry tls = TestRegistry.withTls(tmp.resolve("tls"), certs);
+             HttpClients clients = HttpClients.system()) {
+            RegistryHttp http = http(clients, plain.host());
+            assertThat(http.speaksPlainHttp(URI.create("https://" + plain.host() + "/v2/x/manifests/1"))).isTrue();
+            assertThat(http.speaksPlainHttp(URI.create("https://" + tls.host() + "/v2/x/manifests/1"))).isFalse();
         }
-        // shed's retry policy would make 6 attempts; the JDK client itself may repeat an idempotent GET once
-        assertThat(connections.get()).isBetween(1, 2);
+    }
+
+    private static RegistryHttp http(HttpClients clients, String host) throws Exception {
+        var client = clients.newClient(host);
+        RegistryEndpoint endpoint = RegistryClient.endpoint(host, RegistryOptions.defaults());
+        return new RegistryHttp(endpoint, client, new Authenticator(client, host, CredentialSource.ANONYMOUS, List.of()),
+                RetryPolicy.DEFAULT);
     }
 }

@@ -68,6 +68,18 @@ public final class TestImages {
         check(cmd);
     }
 
+    /** skopeo copy oci:LAYOUT:TAG docker://DEST over TLS, verifying the registry against the CA in {@code certDir}. */
+    public static void pushTls(Path layout, String tag, String credsFlag, String dest, Path certDir) throws Exception {
+        check(List.of("skopeo", "copy", "--quiet", credsFlag, "--dest-cert-dir", certDir.toString(), "oci:" + layout + ":" + tag, "docker://" + dest));
+    }
+
+    /** The manifest bytes as skopeo reads them over TLS, verifying the registry against the CA in {@code certDir}. */
+    public static byte[] rawManifestTls(String ref, Path certDir, String creds) throws Exception {
+        Processes.Result r = Processes.run(null, List.of("skopeo", "inspect", "--raw", "--creds", creds, "--cert-dir", certDir.toString(), "docker://" + ref));
+        if (r.exitCode() != 0) throw new AssertionError("skopeo inspect " + ref + ": " + r.stderr());
+        return r.stdout().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     /** skopeo copy --all of an index tag. */
     public static void pushAll(Path layout, String tag, String dest) throws Exception {
         check(List.of("skopeo", "copy", "--quiet", "--all", "--dest-tls-verify=false", "oci:" + layout + ":" + tag, "docker://" + dest));

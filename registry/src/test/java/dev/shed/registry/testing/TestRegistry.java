@@ -21,11 +21,13 @@ public final class TestRegistry implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path dir;
+    private final boolean tls;
 
-    private TestRegistry(Process process, int port, Path dir) {
+    private TestRegistry(Process process, int port, Path dir, boolean tls) {
         this.process = process;
         this.port = port;
         this.dir = dir;
+        this.tls = tls;
     }
 
     /** Skips (or fails under SHED_REQUIRE_INTEGRATION) when docker-registry is absent. */
@@ -39,12 +41,7 @@ public final class TestRegistry implements AutoCloseable {
 
     /** Basic auth with one user (bcrypt entry made by htpasswd -Bbn). */
     public static TestRegistry withHtpasswd(Path dir, String user, String password) throws Exception {
-        Integration.requireTool("htpasswd");
-        Files.createDirectories(dir);
-        String line = Processes.check(dir, "htpasswd", "-Bbn", user, password).trim();
-        Path file = dir.resolve("htpasswd");
-        Files.writeString(file, line + "\n");
-        return start(dir, "auth:\n  htpasswd:\n    realm: shed-test\n    path: " + file + "\n");
+        return start(dir, htpasswd(dir, user, password));
     }
 
     /** Token auth: the registry trusts JWTs signed by {@code tokens}' certificate. */
@@ -53,7 +50,30 @@ public final class TestRegistry implements AutoCloseable {
                 + "\n    issuer: " + TokenServer.ISSUER + "\n    rootcertbundle: " + tokens.certificate() + "\n");
     }
 
+    /** Anonymous, serving HTTPS (HTTP/2 and 1.1) with {@code certs}' server certificate. */
+    public static TestRegistry withTls(Path dir, TestCertificates certs) throws Exception {
+        return start(dir, "", certs);
+    }
+
+    /** Basic auth with one user, over HTTPS. */
+    public static TestRegistry withTlsAndHtpasswd(Path dir, TestCertificates certs, String user, String password) throws Exception {
+        return start(dir, htpasswd(dir, user, password), certs);
+    }
+
+    private static String htpasswd(Path dir, String user, String password) throws Exception {
+        Integration.requireTool("htpasswd");
+        Files.createDirectories(dir);
+        String line = Processes.check(dir, "htpasswd", "-Bbn", user, password).trim();
+        Path file = dir.resolve("htpasswd");
+        Files.writeString(file, line + "\n");
+        return "auth:\n  htpasswd:\n    realm: shed-test\n    path: " + file + "\n";
+    }
+
     private static TestRegistry start(Path dir, String auth) throws Exception {
+        return start(dir, auth, null);
+    }
+
+    private static TestRegistry start(Path dir, String auth, TestCertificates certs) throws Exception {
         require();
         Files.createDirectories(dir);
         int port = FreePorts.next();
@@ -61,17 +81,22 @@ public final class TestRegistry implements AutoCloseable {
                 + "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
                 + "storage:\n  filesystem:\n    rootdirectory: " + dir.resolve("data") + "\n  delete:\n    enabled: true\n"
                 + "http:\n  addr: 127.0.0.1:" + port + "\n"
+                + (certs == null ? "" : "  tls:\n    certificate: " + certs.serverCert() + "\n    key: " + certs.serverKey() + "\n")
                 + auth;
         Path cfg = dir.resolve("config.yml");
         Files.writeString(cfg, config);
         Process p = new ProcessBuilder("docker-registry", "serve", cfg.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
-        TestRegistry r = new TestRegistry(p, port, dir);
+        TestRegistry r = new TestRegistry(p, port, dir, certs != null);
         r.awaitReady();
         return r;
     }
 
     private void awaitReady() throws Exception {
+        if (tls) {
+            awaitListening();
+            return;
+        }
         HttpClient c = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
@@ -86,6 +111,21 @@ public final class TestRegistry implements AutoCloseable {
         }
         close();
         throw new IllegalStateException("docker-registry did not answer on port " + port + ": " + log());
+    }
+
+    /** A TLS registry is ready once it accepts connections: Go loads the certificate before it listens. */
+    private void awaitListening() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) throw new IllegalStateException("docker-registry exited: " + log());
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(50);
+            }
+        }
+        close();
+        throw new IllegalStateException("docker-registry did not listen on port " + port + ": " + log());
     }
 
     public String log() {
@@ -106,7 +146,7 @@ public final class TestRegistry implements AutoCloseable {
     }
 
     public String url() {
-        return "http://" + host();
+        return (tls ? "https://" : "http://") + host();
     }
 
     @Override

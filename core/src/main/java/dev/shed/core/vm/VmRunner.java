@@ -148,12 +148,16 @@ public final class VmRunner implements ShedRunner {
         VmFiles f = VmFiles.of(paths.dataDir());
         Optional<ProcessHandle> qemu = VmProcess.find(f.pidFile());
         if (qemu.isPresent()) {
-            try {
-                new ExecClient(f).powerOff(STOP_TIMEOUT);
-            } catch (IOException noAnswer) {
-                // a hung guest, or the image's own init: QEMU is killed below
+            boolean acknowledged = false;
+            if (shed.vm() == null || !shed.vm().init()) { // the image's own init does not speak shed's protocol
+                try {
+                    new ExecClient(f).powerOff(STOP_TIMEOUT);
+                    acknowledged = true;
+                } catch (IOException noAnswer) {
+                    // a hung guest: killed below
+                }
             }
-            if (!VmProcess.awaitExit(qemu.get(), STOP_TIMEOUT)) VmProcess.kill(qemu.get(), Duration.ofSeconds(5));
+            if (!acknowledged || !VmProcess.awaitExit(qemu.get(), STOP_TIMEOUT)) VmProcess.kill(qemu.get(), Duration.ofSeconds(5));
         }
         cleanRuntimeFiles(f);
     }

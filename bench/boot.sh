@@ -30,7 +30,7 @@ work="$(mktemp -d /tmp/shed-bench-boot.XXXXXX)"
 root="$work/store"
 shed() { "$repo/shed" --root "$root" "$@"; }
 cleanup() {
-  shed stop flat shared >/dev/null 2>&1 || true
+  for k in flat shared; do shed stop "$k" >/dev/null 2>&1 || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT

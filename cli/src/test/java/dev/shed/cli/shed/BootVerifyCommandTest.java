@@ -67,6 +67,18 @@ class BootVerifyCommandTest {
         assertThat(entries).isGreaterThan(40);
     }
 
+    /** The same check on a shared lower: metadata image + per-layer data devices, one more disk each. */
+    @Test
+    void theGuestSeesTheSameTreeOnASharedLower() {
+        Result layout = shed("config", "set", "materialize.layout", "shared");
+        org.junit.jupiter.api.Assumptions.assumeTrue(layout.exit() == 0 || !layout.err().contains("unknown config key"),
+                "this build has no shared lowers (materialize.layout)");
+        assertThat(layout.exit()).as(layout.err()).isZero();
+        Result ok = shed("image", "verify", "sink", "--boot");
+        assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
+        assertThat(ok.out()).matches("(?s)\\d+ entries, 0 differences\\n");
+    }
+
     @Test
     void aLowerOfAnotherImageOrOneTheKernelRefusesFails() throws Exception {
         Path otherLower = Path.of(shed("image", "materialize", "-q", "other").out().strip());

@@ -2,11 +2,10 @@ package dev.shed.erofs;
 
 import dev.shed.erofs.data.DataPipeline;
 import dev.shed.erofs.data.DataSpool;
-import dev.shed.erofs.data.DataTarget;
+import dev.shed.erofs.data.FileStreamer;
 import dev.shed.erofs.data.FrontRegion;
 import dev.shed.erofs.format.ErofsFormat;
 import dev.shed.erofs.layout.ImageBuilder;
-import dev.shed.erofs.layout.XattrLayout;
 import dev.shed.erofs.tree.FileTree;
 import dev.shed.erofs.tree.Node;
 import java.io.Closeable;
@@ -16,7 +15,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.zip.CRC32C;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Writes one EROFS image. Add entries in any order, then {@link #close()} lays out the metadata and
@@ -47,7 +47,6 @@ public final class ErofsWriter implements Closeable {
     public static final int OUTPUT_VERSION = 5;
 
     private static final int BLOCK = ErofsFormat.BLOCK_SIZE;
-    private static final int COPY_BUFFER = 256 * 1024;
 
     private final Path output;
     private final ErofsOptions options;
@@ -56,7 +55,8 @@ public final class ErofsWriter implements Closeable {
     private final FrontRegion front;
     private final DataSpool spool;
     private final DataPipeline pipeline;
-    private final byte[] copyBuffer = new byte[COPY_BUFFER];
+    private final FileStreamer streamer;
+    private final List<DeviceSlot> devices = new ArrayList<>();
     private ErofsImageStats stats;
     private boolean closed;
     /** Set when an add() failed midway; close() then only releases resources. */
@@ -78,6 +78,7 @@ public final class ErofsWriter implements Closeable {
         this.front = new FrontRegion(image);
         this.pipeline = new DataPipeline(options.threads(), options.compressorLevel(),
                 options.pclusterSize() / BLOCK);
+        this.streamer = new FileStreamer(options, pipeline, node -> front.admits(node) ? front : spool, spool);
     }
 
     public static ErofsWriter create(Path output, ErofsOptions options) throws IOException {
@@ -103,75 +104,53 @@ public final class ErofsWriter implements Closeable {
         if (entry.type() != EntryType.FILE) throw new IllegalArgumentException("not a regular file: " + entry.path());
         Node node = tree.put(entry);
         failed = true;   // until the data is fully in: a half-added file must never reach an image
-        CRC32C crc = new CRC32C();
-        // Files that would not save a block stay uncompressed.
-        if (options.compression() != Compression.NONE && entry.size() > BLOCK) {
-            streamCompressed(node, entry, data, crc);
-        } else {
-            streamFlat(node, entry, data, crc);
-        }
-        if (data.read() != -1) throw new IOException("stream for " + entry.path() + " is longer than " + entry.size());
-        node.contentCrc = crc.getValue();
+        streamer.stream(node, entry, data);
         failed = false;
     }
 
-    private DataTarget targetFor(Node node) {
-        return front.admits(node) ? front : spool;
-    }
-
-    private void streamCompressed(Node node, ErofsEntry entry, InputStream data, CRC32C crc) throws IOException {
-        DataTarget target = targetFor(node);
-        long remaining = entry.size();
-        boolean first = true;
-        while (remaining > 0) {
-            byte[] buf = pipeline.buffer();
-            int n = readFully(data, buf, (int) Math.min(buf.length, remaining), entry, remaining);
-            crc.update(buf, 0, n);
-            remaining -= n;
-            pipeline.compress(node, target, buf, n, first, remaining == 0);
-            first = false;
-        }
+    /**
+     * Declares the next extra device of the image (device table order = mount order); returns its index for
+     * {@link ExternalData#device()}. Its address range is chosen at close, after the image's own blocks.
+     */
+    public int addDevice(DeviceSlot device) {
+        ensureOpen();
+        devices.add(device);
+        return devices.size() - 1;
     }
 
     /**
-     * A flat file: whole blocks to the front region, and the last partial block either inline in the inode (kept
-     * in the spool until the metadata is written) or as one more block. The choice is made here, per file, from
-     * the largest inode record the file could get, so it never depends on other entries or on their order.
+     * Adds a regular file whose data already sits on a declared extra device: nothing is read or compressed, the
+     * image gets the inode, the lcluster index of {@code data.extents()} and the inline tail.
      */
-    private void streamFlat(Node node, ErofsEntry entry, InputStream data, CRC32C crc) throws IOException {
-        long size = entry.size();
-        int tail = (int) (size % BLOCK);
-        boolean inline = tail > 0 && tail + ErofsFormat.EXTENDED_INODE_SIZE + XattrLayout.largestIbodySize(node.xattrs) <= BLOCK;
-        node.inlineSize = inline ? tail : 0;
-        long frontBytes = size - node.inlineSize;
-        node.frontBlocks = ErofsFormat.blocksFor(frontBytes);
-        DataTarget target = frontBytes > 0 ? targetFor(node) : null;
-        long remaining = frontBytes;
-        boolean first = true;
-        while (remaining > 0) {
-            int n = readFully(data, copyBuffer, (int) Math.min(copyBuffer.length, remaining), entry, size - frontBytes + remaining);
-            crc.update(copyBuffer, 0, n);
-            pipeline.store(node, target, copyBuffer, n, first);
-            remaining -= n;
-            first = false;
-        }
-        if (inline) {
-            int n = readFully(data, copyBuffer, tail, entry, tail);
-            crc.update(copyBuffer, 0, n);
-            pipeline.storeTail(node, spool, copyBuffer, n);
-        }
-    }
-
-    private static int readFully(InputStream in, byte[] buf, int len, ErofsEntry e, long remaining) throws IOException {
-        int off = 0;
-        while (off < len) {
-            int n = in.read(buf, off, len - off);
-            if (n < 0) {
-                throw new IOException("stream for " + e.path() + " ended " + (remaining - off) + " bytes early");
+    public void addExternal(ErofsEntry entry, ExternalData data) throws IOException {
+        ensureOpen();
+        if (entry.type() != EntryType.FILE) throw new IllegalArgumentException("not a regular file: " + entry.path());
+        if (data.blocks() > 0) {   // a file without blocks (empty, or all inline) needs no device
+            if (data.device() >= devices.size()) {
+                throw new IllegalArgumentException("file " + entry.path() + " names device " + data.device() + " of " + devices.size());
             }
-            off += n;
+            DeviceSlot slot = devices.get(data.device());
+            if (data.blockOffset() + data.blocks() > slot.blocks()) {
+                throw new IllegalArgumentException("file " + entry.path() + " ends past the end of device " + slot.tag());
+            }
         }
-        return len;
+        Node node = tree.put(entry);
+        node.external = true;
+        node.externalDevice = data.device();
+        node.externalBlock = data.blockOffset();
+        node.frontBlocks = data.blocks();
+        node.extents = data.extents();
+        byte[] tail = data.inlineTail();
+        node.inlineSize = tail.length;
+        long expected = data.extents() != null ? -1 : ErofsFormat.blocksFor(entry.size() - tail.length);
+        if (expected >= 0 && expected != data.blocks() || tail.length >= BLOCK) {
+            throw new IllegalArgumentException("placement of " + entry.path() + " does not match its size " + entry.size());
+        }
+        if (tail.length > 0) {
+            failed = true;
+            pipeline.storeTail(node, spool, tail, tail.length);
+            failed = false;
+        }
     }
 
     /** Stats of the finished image; available after {@link #close()}. */
@@ -190,7 +169,7 @@ public final class ErofsWriter implements Closeable {
             try {
                 if (failed) throw new IllegalStateException("an add() failed; no image was written to " + output);
                 pipeline.finish();
-                stats = new ImageBuilder(tree, options, front, spool).writeTo(image);
+                stats = new ImageBuilder(tree, options, front, spool, devices).writeTo(image);
                 front.awaitFlush();
                 image.force(true);
                 written = true;

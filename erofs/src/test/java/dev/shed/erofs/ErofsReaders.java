@@ -112,6 +112,61 @@ final class ErofsReaders {
         return new Mount(dir);
     }
 
+    /**
+     * A multi-device image mounted the way shed mounts shared lowers: every file attached read-only to its own loop
+     * device ({@code losetup -r -f --show}), {@code -o ro,device=LOOP,...} in table order. close() unmounts and
+     * detaches every loop device, also after a failed mount.
+     */
+    static final class DeviceMount implements AutoCloseable {
+        final Path dir;
+        private final List<String> loops = new ArrayList<>();
+        private boolean mounted;
+
+        private DeviceMount(Path dir) {
+            this.dir = dir;
+        }
+
+        @Override
+        public void close() throws IOException {
+            IOException failure = null;
+            if (mounted) {
+                Result r = run(List.of("umount", dir.toString()));
+                if (r.exit() != 0) failure = new IOException("umount failed: " + r.output());
+            }
+            for (String loop : loops) {
+                Result r = run(List.of("losetup", "-d", loop));
+                if (r.exit() != 0 && failure == null) failure = new IOException("losetup -d " + loop + ": " + r.output());
+            }
+            if (failure != null) throw failure;
+        }
+    }
+
+    static DeviceMount mountWithDevices(Path image, List<Path> devices, Path dir) throws IOException {
+        requireMount();
+        Files.createDirectories(dir);
+        DeviceMount m = new DeviceMount(dir);
+        try {
+            StringBuilder opts = new StringBuilder("ro");
+            for (Path d : devices) opts.append(",device=").append(attach(m, d));
+            String meta = attach(m, image);
+            Result r = run(List.of("mount", "-t", "erofs", "-o", opts.toString(), meta, dir.toString()));
+            assertThat(r.exit()).as("mount output:\n%s", r.output()).isZero();
+            m.mounted = true;
+            return m;
+        } catch (IOException | RuntimeException | Error e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    private static String attach(DeviceMount m, Path file) throws IOException {
+        Result r = run(List.of("losetup", "-r", "-f", "--show", file.toString()));
+        if (r.exit() != 0) throw new IOException("losetup " + file + ": " + r.output());
+        String loop = r.output().trim();
+        m.loops.add(loop);
+        return loop;
+    }
+
     /** All xattrs under {@code root} (not following symlinks), as path-relative-to-root → name → value. */
     static Map<String, Map<String, byte[]>> xattrs(Path root) throws IOException {
         requireGetfattr();

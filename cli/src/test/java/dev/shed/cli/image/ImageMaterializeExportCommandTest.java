@@ -63,6 +63,33 @@ class ImageMaterializeExportCommandTest {
     }
 
     @Test
+    void sharedLayoutPrintsTheMetadataImageAndItsDevicesInMountOrder() throws Exception {
+        byte[] big = new byte[300_000];
+        new java.util.Random(1).nextBytes(big);
+        storeImage(Layer.gzip(new TarLayerBuilder().dir("etc").file("etc/big", big, 0644)),
+                Layer.zstd(new TarLayerBuilder().file("etc/big2", big, 0600)));
+        Result json = Shed.run(root(), "image", "materialize", "--quiet", "--layout", "shared", "--format", "json", "app");
+        assertThat(json.exit()).as(json.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+        assertThat(n.get("layout").asText()).isEqualTo("shared");
+        assertThat(Path.of(n.get("path").asText())).exists();
+        assertThat(n.get("devices")).hasSize(2);
+        List<String> devices = new ArrayList<>();
+        for (var d : n.get("devices")) {
+            Path p = Path.of(d.get("path").asText());
+            assertThat(p.toString()).contains("/cache/layers/sha256/").endsWith(".erofsdev");
+            assertThat(Files.size(p)).isEqualTo(d.get("blocks").asLong() * 4096).isGreaterThanOrEqualTo(big.length);
+            devices.add(p.toString());
+        }
+        Result plain = Shed.run(root(), "image", "materialize", "--quiet", "--layout", "shared", "app");
+        List<String> lines = plain.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo(n.get("path").asText());
+        assertThat(lines.subList(1, lines.size())).isEqualTo(devices);
+        Result bad = Shed.run(root(), "image", "materialize", "--layout", "layered", "app");
+        assertThat(bad.exit()).isEqualTo(2);
+    }
+
+    @Test
     void materializeErrorsAreOneLine() throws Exception {
         storeImage(Layer.gzip(new TarLayerBuilder().symlink("etc", "/tmp").file("etc/passwd", "x")));
         Result r = Shed.run(root(), "image", "materialize", "--quiet", "app");
@@ -73,6 +100,15 @@ class ImageMaterializeExportCommandTest {
         assertThat(missing.exit()).isEqualTo(3);
         Result bad = Shed.run(root(), "image", "materialize", "--compression", "zip", "app");
         assertThat(bad.exit()).isEqualTo(2);
+        for (String level : new String[] {"-1", "0", "13"}) {
+            Result r2 = Shed.run(root(), "image", "materialize", "--level", level, "app");
+            assertThat(r2.exit()).as("--level " + level).isEqualTo(2);
+            assertThat(r2.errLines()).containsExactly(
+                    "shed: error: invalid --level " + level + ": lz4hc levels are 1..12 (lz4 and none take no level)");
+        }
+        Result lz4Level = Shed.run(root(), "image", "materialize", "--compression", "lz4", "--level", "5", "app");
+        assertThat(lz4Level.exit()).isEqualTo(2);
+        assertThat(lz4Level.errLines()).singleElement().asString().contains("--level");
     }
 
     /** A manifest whose config is {@code config} (not checked), named {@code name}, written into the store directly. */

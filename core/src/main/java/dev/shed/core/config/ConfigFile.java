@@ -48,7 +48,8 @@ public final class ConfigFile {
         stored(raw, ConfigKey.REGISTRIES_INSECURE).forEach(n -> insecure.add(n.asText()));
         MaterializeOptions materialize = MaterializeOptions.defaults()
                 .withCompression(MaterializeOptions.Compression.parse(stored(raw, ConfigKey.MATERIALIZE_COMPRESSION).asText()))
-                .withBackend(MaterializeOptions.Backend.parse(stored(raw, ConfigKey.MATERIALIZE_BACKEND).asText()));
+                .withBackend(MaterializeOptions.Backend.parse(stored(raw, ConfigKey.MATERIALIZE_BACKEND).asText()))
+                .withLayout(MaterializeOptions.Layout.parse(stored(raw, ConfigKey.MATERIALIZE_LAYOUT).asText()));
         Map<String, String> caCerts = new LinkedHashMap<>();
         stored(raw, ConfigKey.REGISTRIES_CA_CERTS).forEach(n -> {
             String entry = n.asText();

@@ -18,7 +18,7 @@ public enum ConfigKey {
             s -> JsonNodeFactory.instance.textNode(EvictionPolicy.parse(s).key())),
     CACHE_BUDGET("cache.budget", "none",
             "Bytes cache/ may hold under the lru policy (500M, 10G, 10GB, or a byte count; 'none' = no limit)",
-            s -> s.equals("none") ? JsonNodeFactory.instance.nullNode() : JsonNodeFactory.instance.numberNode(ByteSizes.parse(s))),
+            s -> s.equals("none") ? JsonNodeFactory.instance.nullNode() : JsonNodeFactory.instance.numberNode(parseBudget(s))),
     PULL_CONCURRENCY("pull.concurrency", String.valueOf(StoreConfig.DEFAULT_PULL_CONCURRENCY),
             "Blobs downloaded in parallel by one pull (1-32)",
             s -> JsonNodeFactory.instance.numberNode(parseConcurrency(s))),
@@ -35,6 +35,10 @@ public enum ConfigKey {
     MATERIALIZE_BACKEND("materialize.backend", MaterializeOptions.defaults().backend().cliName(),
             "Who writes lazily built lowers: java (shed's EROFS writer) or mkfs.erofs (host tool)",
             s -> JsonNodeFactory.instance.textNode(MaterializeOptions.Backend.parse(s).cliName())),
+    MATERIALIZE_LAYOUT("materialize.layout", MaterializeOptions.DEFAULT_LAYOUT.cliName(),
+            "How lowers are stored: flat (one self-contained image) or shared (a metadata image over per-layer data "
+                    + "devices, each layer's data stored once; java backend only)",
+            s -> JsonNodeFactory.instance.textNode(MaterializeOptions.Layout.parse(s).cliName())),
     RUNTIME("runtime", "vm",
             "How sheds created from now on run: vm (boot a microVM with QEMU) or mount (loop-mount + overlay on the host)",
             s -> JsonNodeFactory.instance.textNode(parseRuntime(s))),
@@ -111,6 +115,13 @@ public enum ConfigKey {
     private static long parseMemory(String s) {
         long bytes = ByteSizes.parse(s);
         if (bytes < (64L << 20)) throw new IllegalArgumentException("at least 64M");
+        return bytes;
+    }
+
+    /** At least one byte: a zero budget would evict every lower but the one in use ('none' means no limit). */
+    private static long parseBudget(String s) {
+        long bytes = ByteSizes.parse(s);
+        if (bytes < 1) throw new IllegalArgumentException("a budget must be at least 1 byte ('none' for no limit)");
         return bytes;
     }
 

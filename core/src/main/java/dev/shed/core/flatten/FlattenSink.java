@@ -1,6 +1,7 @@
 package dev.shed.core.flatten;
 
 import dev.shed.erofs.ErofsEntry;
+import dev.shed.erofs.ExternalData;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -16,4 +17,12 @@ public interface FlattenSink {
 
     /** A regular file; {@code data} yields exactly {@code file.size()} bytes and must be read before returning. */
     void add(ErofsEntry file, InputStream data) throws IOException;
+
+    /**
+     * A regular file whose data already sits on a layer's data device (a merge over layer indexes); only sinks that
+     * write shared lowers take these.
+     */
+    default void add(ErofsEntry file, ExternalData data) throws IOException {
+        throw new UnsupportedOperationException("this sink needs file data, not a placement: " + file.path());
+    }
 }

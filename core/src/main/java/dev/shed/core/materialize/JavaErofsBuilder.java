@@ -33,7 +33,18 @@ final class JavaErofsBuilder implements ErofsBackend {
     @Override
     public void build(List<LayerBlob> layers, Path out, Path scratch, MaterializeOptions options, Progress progress,
                       byte[] uuid, long buildTime) throws IOException {
-        ErofsOptions erofs = ErofsOptions.builder()
+        ErofsOptions erofs = erofsOptions(options, uuid, buildTime);
+        Progress.Task task = null;
+        try (ErofsWriter writer = ErofsWriter.create(out, erofs)) {
+            new Flattener(progress).flatten(layers, new WriterSink(writer));
+            task = progress.start("erofs", "Writing image", -1);
+        }
+        if (task != null) task.finish("Written");
+    }
+
+    /** The writer options for {@code options}; {@code uuid} may be null (data devices have none). */
+    static ErofsOptions erofsOptions(MaterializeOptions options, byte[] uuid, long buildTime) {
+        return ErofsOptions.builder()
                 .compression(compression(options.compression()))
                 .level(options.compression() == MaterializeOptions.Compression.LZ4HC ? options.effectiveLevel()
                         : Compression.LZ4HC_DEFAULT_LEVEL)
@@ -42,12 +53,6 @@ final class JavaErofsBuilder implements ErofsBackend {
                 .buildTime(buildTime)
                 .threads(Math.max(1, Runtime.getRuntime().availableProcessors()))
                 .build();
-        Progress.Task task = null;
-        try (ErofsWriter writer = ErofsWriter.create(out, erofs)) {
-            new Flattener(progress).flatten(layers, new WriterSink(writer));
-            task = progress.start("erofs", "Writing image", -1);
-        }
-        if (task != null) task.finish("Written");
     }
 
     private static Compression compression(MaterializeOptions.Compression c) {

@@ -20,4 +20,8 @@ public record Lower(Digest manifest, Path path, long size, boolean built, List<P
     public Lower(Digest manifest, Path path, long size, boolean built) {
         this(manifest, path, size, built, List.of());
     }
+
+    public boolean shared() {
+        return !devices.isEmpty();
+    }
 }

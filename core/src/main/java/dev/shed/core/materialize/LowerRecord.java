@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shed.core.json.Json;
 import dev.shed.core.oci.Digest;
 import dev.shed.core.store.StoreLayout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +17,13 @@ import java.util.Objects;
  * What a lower was built with, stored as {@code cache/sha256/<manifest-hex>.erofs.json} beside it. This answers
  * the seed's §10 cache-key question: the image file keeps the plain manifest-digest name (what the seed and VMs
  * expect), and the key is (manifest, {@link #key}): format version, backend, its writer format (shed's EROFS
- * writer format version, or the mkfs.erofs version), compression, level and pcluster size. A lower whose record
- * is absent or differs is never served; it is rebuilt in place. Cheaper than versioned directories (no orphaned
- * trees to find and prune), and safer than fixed-forever parameters.
+ * writer format version, or the mkfs.erofs version), compression, level, pcluster size and layout. A lower whose
+ * record is absent or differs is never served; it is rebuilt in place. Cheaper than versioned directories (no
+ * orphaned trees to find and prune), and safer than fixed-forever parameters.
+ *
+ * <p>A {@code shared} lower's image is a metadata image; {@link #devices} lists its data devices in device-table
+ * (= mount) order, each with the layer it holds, its path relative to the store root and its size in blocks
+ * (docs/shared-lowers.md).
  */
 public record LowerRecord(int formatVersion, Digest manifest, String backend, String writer, String compression,
                           int level, int pclusterSize, long size, String layout, List<Device> devices) {
@@ -45,8 +52,8 @@ public record LowerRecord(int formatVersion, Digest manifest, String backend, St
         this(formatVersion, manifest, backend, writer, compression, level, pclusterSize, size, FLAT, List.of());
     }
 
-    /** Bumped when the record's meaning or the flatten rules change (changes the tree, so every lower). */
-    public static final int FORMAT_VERSION = 1;
+    /** Bumped when the record's meaning or the flatten rules change (changes the tree, so every lower). 2: layouts. */
+    public static final int FORMAT_VERSION = 2;
 
     public LowerRecord {
         Objects.requireNonNull(manifest, "manifest");
@@ -75,9 +82,19 @@ public record LowerRecord(int formatVersion, Digest manifest, String backend, St
         return out;
     }
 
-    /** Everything but the size: equal keys mean the same image would be built. */
+    /** Everything but the size and the devices: equal keys mean the same image would be built. */
     public String key() {
-        return formatVersion + "|" + manifest + "|" + backend + "|" + writer + "|" + compression + "|" + level + "|" + pclusterSize;
+        return formatVersion + "|" + manifest + "|" + backend + "|" + writer + "|" + compression + "|" + level + "|"
+                + pclusterSize + "|" + layout;
+    }
+
+    /** Reads the record of {@code manifest}'s lower; null when absent or unreadable. */
+    public static LowerRecord read(StoreLayout layout, Digest manifest) throws IOException {
+        try {
+            return parse(Files.readAllBytes(layout.erofsLowerRecord(manifest)));
+        } catch (NoSuchFileException e) {
+            return null;
+        }
     }
 
     public byte[] toJson() {

@@ -10,8 +10,30 @@ import java.util.Locale;
  * @param level        compressor level; -1 for the compressor's default (LZ4HC: 9)
  * @param pclusterSize physical cluster size in bytes (4096 = one block: lowest random-read amplification)
  * @param backend      who writes the image: shed's own writer, or the host's mkfs.erofs
+ * @param layout       one self-contained image ({@code flat}), or a metadata image over per-layer data devices
+ *                     ({@code shared}, docs/shared-lowers.md)
  */
-public record MaterializeOptions(Compression compression, int level, int pclusterSize, Backend backend) {
+public record MaterializeOptions(Compression compression, int level, int pclusterSize, Backend backend, Layout layout) {
+
+    /** How a lower is stored. */
+    public enum Layout {
+        /** One EROFS image holding metadata and data: what runtimes that take a single disk need. */
+        FLAT,
+        /** A per-manifest metadata image whose file data lives in per-layer data devices, shared across manifests. */
+        SHARED;
+
+        public String cliName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Layout parse(String s) {
+            for (Layout l : values()) if (l.cliName().equals(s.toLowerCase(Locale.ROOT))) return l;
+            throw new IllegalArgumentException("unknown layout '" + s + "' (flat, shared)");
+        }
+    }
+
+    /** The layout used when none is configured. */
+    public static final Layout DEFAULT_LAYOUT = Layout.FLAT;
 
     public enum Compression {
         NONE, LZ4, LZ4HC;
@@ -53,6 +75,7 @@ public record MaterializeOptions(Compression compression, int level, int pcluste
     public MaterializeOptions {
         if (compression == null) compression = Compression.LZ4HC;
         if (backend == null) backend = Backend.JAVA;
+        if (layout == null) layout = DEFAULT_LAYOUT;
         if (pclusterSize == 0) pclusterSize = 4096;
         if (pclusterSize < 4096 || pclusterSize % 4096 != 0 || pclusterSize > 1 << 20) {
             throw new IllegalArgumentException("pcluster size must be a multiple of 4096 up to 1 MiB: " + pclusterSize);
@@ -65,9 +88,14 @@ public record MaterializeOptions(Compression compression, int level, int pcluste
         }
     }
 
-    /** lz4hc at its default level, 4 KiB pclusters, the Java writer. */
+    /** The default layout. */
+    public MaterializeOptions(Compression compression, int level, int pclusterSize, Backend backend) {
+        this(compression, level, pclusterSize, backend, DEFAULT_LAYOUT);
+    }
+
+    /** lz4hc at its default level, 4 KiB pclusters, the Java writer, the default layout. */
     public static MaterializeOptions defaults() {
-        return new MaterializeOptions(Compression.LZ4HC, DEFAULT_LEVEL, 4096, Backend.JAVA);
+        return new MaterializeOptions(Compression.LZ4HC, DEFAULT_LEVEL, 4096, Backend.JAVA, DEFAULT_LAYOUT);
     }
 
     /** The level actually used (defaults resolved), so "-1" and "9" are the same cache key. */
@@ -77,14 +105,18 @@ public record MaterializeOptions(Compression compression, int level, int pcluste
     }
 
     public MaterializeOptions withCompression(Compression c) {
-        return new MaterializeOptions(c, c == Compression.LZ4HC ? level : DEFAULT_LEVEL, pclusterSize, backend);
+        return new MaterializeOptions(c, c == Compression.LZ4HC ? level : DEFAULT_LEVEL, pclusterSize, backend, layout);
     }
 
     public MaterializeOptions withLevel(int l) {
-        return new MaterializeOptions(compression, l, pclusterSize, backend);
+        return new MaterializeOptions(compression, l, pclusterSize, backend, layout);
     }
 
     public MaterializeOptions withBackend(Backend b) {
-        return new MaterializeOptions(compression, level, pclusterSize, b);
+        return new MaterializeOptions(compression, level, pclusterSize, b, layout);
+    }
+
+    public MaterializeOptions withLayout(Layout l) {
+        return new MaterializeOptions(compression, level, pclusterSize, backend, l);
     }
 }

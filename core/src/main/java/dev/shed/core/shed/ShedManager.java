@@ -6,6 +6,7 @@ import dev.shed.core.oci.Platform;
 import dev.shed.core.store.FileLocks;
 import dev.shed.core.store.FileTrees;
 import dev.shed.core.store.Store;
+import dev.shed.core.store.StoreDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,11 +86,11 @@ public final class ShedManager {
                 image = r.image();
             }
             ShedPaths p = catalog.paths(name);
-            FileTrees.delete(p.dataDir()); // a leftover of a crashed create or rm of the same name
-            Files.createDirectories(p.dataDir());
+            FileTrees.deleteInStore(store.layout(), p.dataDir()); // a leftover of a crashed create or rm of the same name
+            StoreDirs.ensure(store.layout(), p.dataDir()); // no symlink from the root down (StoreDirs)
             if (snap != null) FileTrees.copy(catalog.snapshotUpper(snap.name()), p.upper());
-            else Files.createDirectories(p.upper());
-            Files.createDirectories(p.work());
+            else StoreDirs.ensure(store.layout(), p.upper(), StoreDirs.DIR_MODE); // the root directory of the shed's tree
+            StoreDirs.ensure(store.layout(), p.work(), StoreDirs.PRIVATE_DIR_MODE); // overlayfs scratch
             // a snapshot of a vm shed holds its disk image: sheds made from it boot too
             String runtime = snap != null ? (Files.exists(p.upperDisk()) ? Shed.VM : Shed.MOUNT)
                     : options.runtime() != null ? options.runtime() : defaultRuntime;
@@ -100,7 +101,7 @@ public final class ShedManager {
             try {
                 catalog.runner().prepare(shed, p);
             } catch (IOException | RuntimeException e) {
-                FileTrees.delete(p.dataDir());
+                FileTrees.deleteInStore(store.layout(), p.dataDir());
                 throw e;
             }
             catalog.sheds.put(name, shed);
@@ -167,7 +168,7 @@ public final class ShedManager {
             }
             catalog.runner().stop(shed, p);
             catalog.sheds.delete(name);
-            FileTrees.delete(p.dataDir());
+            FileTrees.deleteInStore(store.layout(), p.dataDir());
             removeEmptyMountDirs(p);
         }
         lowers.released(shed.manifest());
@@ -182,8 +183,8 @@ public final class ShedManager {
             Shed shed = require(shedName);
             if (catalog.snapshots.get(snapName).isPresent()) throw new ShedConflictException("snapshot " + snapName + " already exists");
             Path data = catalog.snapshots.dataDir(snapName);
-            FileTrees.delete(data);
-            Files.createDirectories(data);
+            FileTrees.deleteInStore(store.layout(), data);
+            StoreDirs.ensure(store.layout(), data);
             FileTrees.copy(catalog.paths(shedName).upper(), catalog.snapshotUpper(snapName));
             Snapshot snap = new Snapshot(snapName, shedName, shed.image(), shed.manifest(), Instant.now().truncatedTo(ChronoUnit.SECONDS));
             catalog.snapshots.put(snapName, snap);
@@ -197,7 +198,7 @@ public final class ShedManager {
              FileLocks.Held lock = store.locks().exclusive("snapshot-" + Names.check("snapshot", snapName))) {
             snap = catalog.snapshots.get(snapName).orElseThrow(() -> new ShedNotFoundException("no such snapshot: " + snapName));
             catalog.snapshots.delete(snapName);
-            FileTrees.delete(catalog.snapshots.dataDir(snapName));
+            FileTrees.deleteInStore(store.layout(), catalog.snapshots.dataDir(snapName));
         }
         lowers.released(snap.manifest());
         return snap;

@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -158,11 +162,21 @@ public final class FileLocks {
     }
 
     private FileChannel openLockFile(String name) {
+        Path file = dir.resolve(name + ".lock");
         try {
-            Files.createDirectories(dir);
-            return FileChannel.open(dir.resolve(name + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.READ);
+            StoreDirs.ensureDirectory(dir, StoreDirs.PRIVATE_DIR_MODE);
+            try {
+                FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                        StandardOpenOption.READ), PosixFilePermissions.asFileAttribute(StoreDirs.PRIVATE_FILE_MODE));
+                StoreDirs.setMode(file, StoreDirs.PRIVATE_FILE_MODE); // exactly 0600, whatever the umask
+                return ch;
+            } catch (FileAlreadyExistsException exists) {
+                return FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            }
+        } catch (StoreLinkException ex) {
+            throw new UncheckedIOException(ex);
         } catch (IOException ex) {
+            if (Files.isSymbolicLink(file)) throw new UncheckedIOException(StoreLinkException.of(file));
             throw new UncheckedIOException("cannot open lock " + name + " in " + dir, ex);
         }
     }

@@ -1,6 +1,8 @@
 package dev.shed.core.store;
 
 import dev.shed.core.oci.Digest;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -12,6 +14,15 @@ public record StoreLayout(Path root) {
 
     public StoreLayout {
         root = root.toAbsolutePath().normalize();
+        // A root that is itself a symlink (a store kept on another disk) is used through its target: nothing below
+        // the root is ever followed through a link (StoreDirs), and the root's own name must not count as one.
+        if (Files.isSymbolicLink(root)) {
+            try {
+                root = root.toRealPath();
+            } catch (IOException dangling) {
+                // left as named: creating the store there fails with the path in the message
+            }
+        }
     }
 
     public Path ociLayoutFile() { return root.resolve("oci-layout"); }
@@ -23,6 +34,12 @@ public record StoreLayout(Path root) {
     public Path erofsLower(Digest manifest) { return cacheDir().resolve(manifest.hex() + ".erofs"); }
     /** The parameters a lower was built with, beside it; a lower without a matching record is rebuilt. */
     public Path erofsLowerRecord(Digest manifest) { return cacheDir().resolve(manifest.hex() + ".erofs.json"); }
+    /** Data devices of shared lowers: one per layer and device key (see docs/shared-lowers.md). */
+    public Path layerDevicesDir() { return root.resolve("cache").resolve("layers").resolve("sha256"); }
+    /** A layer's data device: its files' data, built with the parameters {@code key} names. */
+    public Path layerDevice(Digest layer, String key) { return layerDevicesDir().resolve(layer.hex() + "." + key + ".erofsdev"); }
+    /** The index of a data device: every entry of the layer and where its data sits; written after the device. */
+    public Path layerDeviceIndex(Digest layer, String key) { return layerDevicesDir().resolve(layer.hex() + "." + key + ".erofsdev.idx"); }
     /** Legacy per-layer ext4 caches of shed v0.5.0: accounted and prunable, never served. */
     public Path legacyExt4(Digest layer) { return cacheDir().resolve(layer.hex() + ".ext4"); }
 

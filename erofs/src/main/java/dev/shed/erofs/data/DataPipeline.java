@@ -81,9 +81,9 @@ public final class DataPipeline implements AutoCloseable {
         write(node, target, bytes, length, first ? Part.FIRST : Part.MORE);
     }
 
-    /** Appends {@code node}'s inline tail to the spool. */
-    public void storeTail(Node node, DataSpool spool, byte[] bytes, int length) throws IOException {
-        write(node, spool, bytes, length, Part.TAIL);
+    /** Appends {@code node}'s inline tail to {@code tails}. */
+    public void storeTail(Node node, DataTarget tails, byte[] bytes, int length) throws IOException {
+        write(node, tails, bytes, length, Part.TAIL);
     }
 
     private void write(Node node, DataTarget target, byte[] bytes, int length, Part part) throws IOException {

@@ -31,6 +31,11 @@ public final class ErofsFormat {
      */
     public static final int FEATURE_INCOMPAT_BIG_PCLUSTER = 0x2;
 
+    /** EROFS_FEATURE_INCOMPAT_DEVICE_TABLE (Linux 5.16+): extra_devices slots at devt_slotoff. */
+    public static final int FEATURE_INCOMPAT_DEVICE_TABLE = 0x8;
+    /** struct erofs_deviceslot: tag[64], blocks_lo, mapped_blkaddr_lo, reserved. */
+    public static final int DEVICE_SLOT_SIZE = 128;
+
     public static final int DIRENT_SIZE = 12;          // struct erofs_dirent
     public static final int NAME_MAX = 255;            // EROFS_NAME_LEN
 

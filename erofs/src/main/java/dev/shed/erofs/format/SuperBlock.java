@@ -20,7 +20,9 @@ public record SuperBlock(
         long metaBlockAddr,
         long xattrBlockAddr,
         byte[] uuid,
-        int maxPclusterBlocks) {
+        int maxPclusterBlocks,
+        int extraDevices,
+        int deviceSlotOffset) {
 
     public SuperBlock {
         if (rootNid < 0 || rootNid > 0xffff) throw new IllegalStateException("root nid must fit 16 bits: " + rootNid);
@@ -57,6 +59,8 @@ public record SuperBlock(
             b.putShort(ErofsFormat.SUPER_SIZE + 2, (short) 0);      // max_distance: 0 = LZ4's 64 KiB
             b.putShort(ErofsFormat.SUPER_SIZE + 4, (short) maxPclusterBlocks);
         }
+        b.putShort(86, (short) extraDevices);          // extra_devices
+        b.putShort(88, (short) deviceSlotOffset);      // devt_slotoff, in 128-byte slots from byte 0
         // Otherwise u1 (lz4_max_distance) = 0 means the LZ4 default window; the rest is reserved/zero.
         return b;
     }

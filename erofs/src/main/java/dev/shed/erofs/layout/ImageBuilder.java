@@ -1,5 +1,6 @@
 package dev.shed.erofs.layout;
 
+import dev.shed.erofs.DeviceSlot;
 import dev.shed.erofs.EntryType;
 import dev.shed.erofs.ErofsImageStats;
 import dev.shed.erofs.ErofsOptions;
@@ -50,10 +51,12 @@ public final class ImageBuilder {
     private final ErofsOptions options;
     private final FrontRegion front;
     private final DataSpool spool;
+    private final List<DeviceSlot> devices;
     private final List<Node> inodes = new ArrayList<>();
     private long extraLinks;
 
-    public ImageBuilder(FileTree tree, ErofsOptions options, FrontRegion front, DataSpool spool) {
+    public ImageBuilder(FileTree tree, ErofsOptions options, FrontRegion front, DataSpool spool, List<DeviceSlot> devices) {
+        this.devices = List.copyOf(devices);
         this.tree = tree;
         this.options = options;
         this.front = front;
@@ -64,7 +67,7 @@ public final class ImageBuilder {
         collect(tree.root());
         for (Node n : inodes) n.children = null;   // lookups are done; frees the maps during layout
 
-        List<Node> files = inodes.stream().filter(n -> n.type == EntryType.FILE && n.frontBlocks > 0).toList();
+        List<Node> files = inodes.stream().filter(n -> n.type == EntryType.FILE && n.frontBlocks > 0 && !n.external).toList();
         long next = FrontRegion.FIRST_BLOCK;
         boolean inPlace = front.inOrder();
         for (Node n : files) {
@@ -72,7 +75,8 @@ public final class ImageBuilder {
             inPlace &= n.dataInImage && n.dataOffset == next * BLOCK;
             next += n.frontBlocks;
         }
-        long metaBlock = next;
+        long tableBlock = next;
+        long metaBlock = tableBlock + ErofsFormat.blocksFor((long) devices.size() * ErofsFormat.DEVICE_SLOT_SIZE);
         if (!inPlace) moveFrontToSpool();
 
         XattrLayout xattrs = new XattrLayout(inodes);
@@ -95,8 +99,9 @@ public final class ImageBuilder {
                 end += n.dataBlocks;
             }
         }
+        long[] mapped = placeDevices(end);
 
-        ImageOutput out = new ImageOutput(channel, (inPlace ? metaBlock : FrontRegion.FIRST_BLOCK) * BLOCK);
+        ImageOutput out = new ImageOutput(channel, (inPlace ? tableBlock : FrontRegion.FIRST_BLOCK) * BLOCK);
         for (Node n : files) {
             long bytes = frontBytes(n);
             out.digestCopied(n.contentCrc, bytes);
@@ -104,6 +109,10 @@ public final class ImageBuilder {
                 out.copyFromSpool(spool, n.dataOffset, bytes);
                 out.padDataTo(align(out.position(), BLOCK));
             }
+        }
+        if (!devices.isEmpty()) {
+            out.padTo(tableBlock * BLOCK);
+            out.write(deviceTable(mapped));
         }
         Node[] byNid = inodes.toArray(new Node[0]);
         Arrays.sort(byNid, (a, b) -> Long.compare(a.nid, b.nid));
@@ -124,14 +133,50 @@ public final class ImageBuilder {
 
         byte[] uuid = options.uuid().orElseGet(() -> uuidFrom(out.digest()));
         boolean compressed = inodes.stream().anyMatch(n -> n.extents != null);
+        long slotOffset = tableBlock * BLOCK / ErofsFormat.DEVICE_SLOT_SIZE;
+        if (!devices.isEmpty() && slotOffset > 0xffff) {
+            throw new IllegalStateException("device table at block " + tableBlock + " is past what devt_slotoff can address");
+        }
         SuperBlock sb = new SuperBlock(ErofsFormat.FEATURE_COMPAT_MTIME,
-                compressed ? ErofsFormat.FEATURE_INCOMPAT_ZERO_PADDING : 0,
+                (compressed ? ErofsFormat.FEATURE_INCOMPAT_ZERO_PADDING : 0)
+                        | (devices.isEmpty() ? 0 : ErofsFormat.FEATURE_INCOMPAT_DEVICE_TABLE),
                 (int) tree.root().nid, inodes.size(), options.buildTime(), 0, end, metaBlock, xattrBlock, uuid,
-                compressed && options.bigPclusters() ? options.pclusterSize() / BLOCK : 1);
+                compressed && options.bigPclusters() ? options.pclusterSize() / BLOCK : 1,
+                devices.size(), devices.isEmpty() ? 0 : (int) slotOffset);
         ByteBuffer sbBytes = sb.encode();
         while (sbBytes.hasRemaining()) channel.write(sbBytes, ErofsFormat.SUPER_OFFSET + sbBytes.position());
-        long dataBlocks = (metaBlock - FrontRegion.FIRST_BLOCK) + (end - lateStart);
+        long dataBlocks = (tableBlock - FrontRegion.FIRST_BLOCK) + (end - lateStart);
         return stats(recordBytes, xattrs.sharedAreaBytes(), dataBlocks, end * BLOCK, uuid);
+    }
+
+    /**
+     * Gives each extra device its range of the flat block address space, consecutive from the image's end (so
+     * never 0, which the kernel reads as "not mapped"), and points every external file at its device's range.
+     */
+    private long[] placeDevices(long imageEnd) {
+        long[] mapped = new long[devices.size()];
+        long next = imageEnd;
+        for (int i = 0; i < mapped.length; i++) {
+            mapped[i] = next;
+            next += devices.get(i).blocks();
+        }
+        if (next > 0xffffffffL) throw new IllegalStateException("devices end past block 2^32: " + next);
+        for (Node n : inodes) {
+            if (n.external) n.firstBlock = n.frontBlocks == 0 ? 0 : mapped[n.externalDevice] + n.externalBlock;
+        }
+        return mapped;
+    }
+
+    /** struct erofs_deviceslot per device: tag[64], blocks, mapped_blkaddr, reserved[56]. */
+    private ByteBuffer deviceTable(long[] mapped) {
+        ByteBuffer b = ByteBuffer.allocate(devices.size() * ErofsFormat.DEVICE_SLOT_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < mapped.length; i++) {
+            int at = i * ErofsFormat.DEVICE_SLOT_SIZE;
+            b.put(at, devices.get(i).tag().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            b.putInt(at + 64, (int) devices.get(i).blocks());
+            b.putInt(at + 68, (int) mapped[i]);
+        }
+        return b;
     }
 
     /**

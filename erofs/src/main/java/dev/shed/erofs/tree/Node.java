@@ -49,6 +49,13 @@ public final class Node {
     public int[] extents;
     /** CRC32C of the file data, folded into the content-derived UUID. */
     public long contentCrc;
+    /**
+     * The file's data is on an extra device ({@link #externalDevice}, from block {@link #externalBlock} of it;
+     * {@link #frontBlocks} blocks long), not in this image: only its inode, index and inline tail are written here.
+     */
+    public boolean external;
+    public int externalDevice;
+    public long externalBlock;
 
     // ---- layout, filled at close() ----
     public Node resolvedLink;
@@ -68,6 +75,17 @@ public final class Node {
         this.nameBytes = name.getBytes(StandardCharsets.UTF_8);
         this.type = type;
         if (type == EntryType.DIRECTORY) children = new HashMap<>();
+    }
+
+    /**
+     * A regular-file node outside any tree, for writers that place file data without building an image (data
+     * devices): carries what data placement needs (size, xattrs for the inline decision).
+     */
+    public static Node detached(String path, long size, XattrSet xattrs) {
+        Node n = new Node(path, null, EntryType.FILE);
+        n.size = size;
+        n.xattrs = xattrs;
+        return n;
     }
 
     public boolean isDirectory() {
@@ -97,7 +115,7 @@ public final class Node {
     }
 
     public String path() {
-        if (parent == null) return "";
+        if (parent == null) return name;   // the root's name is ""; a detached node's is its path
         String p = parent.path();
         return p.isEmpty() ? name : p + "/" + name;
     }

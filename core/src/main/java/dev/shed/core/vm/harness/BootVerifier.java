@@ -74,7 +74,11 @@ public final class BootVerifier {
                     List.of("shed.mode=verify", "shed.devices=" + devices.size(), "shed.upper=0"), settings.memoryBytes(), disks,
                     List.of(VmLaunch.Port.file("shed.stat", stat), VmLaunch.Port.file("shed.sum", sum), VmLaunch.Port.file("shed.xattr", xattr)),
                     new VmLaunch.Console(null, log), List.of(), null, accel);
-            run(QemuCommand.of(launch, false), VmRunner.bootTimeout(accel).multipliedBy(2), log);
+            try {
+                run(QemuCommand.of(launch, false), VmRunner.bootTimeout(accel).multipliedBy(2), log);
+            } catch (IOException e) {
+                throw new IOException(e.getMessage() + "; console ends: " + tail(log), e);
+            }
             String console = Files.exists(log) ? Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1) : "";
             if (!console.contains("shed-init: listed")) throw new IOException("the guest did not list the lower: " + lastError(console));
             return GuestListing.parse(Files.readAllBytes(stat), Files.readAllBytes(sum), Files.readAllBytes(xattr));
@@ -99,6 +103,17 @@ public final class BootVerifier {
             String out = Files.exists(log.resolveSibling("qemu.out")) ? Files.readString(log.resolveSibling("qemu.out")).strip() : "";
             throw new IOException(QemuCommand.BINARY + " failed (exit " + p.exitValue() + "): " + out.replace('\n', ' '));
         }
+    }
+
+    /** The console's last non-empty line, to say where a guest stopped. */
+    private static String tail(Path log) {
+        try {
+            String[] lines = Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1).split("\n");
+            for (int i = lines.length - 1; i >= 0; i--) if (!lines[i].isBlank()) return lines[i].strip();
+        } catch (IOException e) {
+            // no log
+        }
+        return "(nothing)";
     }
 
     private static String lastError(String console) {

@@ -16,7 +16,7 @@
 #   anchor     flat materialize of full / upstream shed's pipeline: shed image export | mkfs.erofs --tar=f
 #              -zlz4hc --workers=2 (erofs-utils 1.9.3 at /opt/erofs-utils-1.9) — must stay <= 0.87
 #
-# Usage: bench/shared.sh [--compression lz4hc] [--skip-tags]   (figures also in bench/results/shared.txt)
+# Usage: bench/shared.sh [--compression lz4hc] [--skip-tags | --only-tags]   (figures also in bench/results/shared.txt)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"
@@ -25,11 +25,13 @@ results="$here/results"
 mirror="${SHED_BENCH_MIRROR:-http://deb.debian.org/debian}"
 compression="lz4hc"
 tags=10
+only_tags=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --compression) compression="$2"; shift 2 ;;
     --skip-tags) tags=0; shift ;;
-    *) echo "usage: $0 [--compression none|lz4|lz4hc] [--skip-tags]" >&2; exit 2 ;;
+    --only-tags) only_tags=1; shift ;;
+    *) echo "usage: $0 [--compression none|lz4|lz4hc] [--skip-tags|--only-tags]" >&2; exit 2 ;;
   esac
 done
 mkdir -p "$work" "$results"
@@ -53,6 +55,7 @@ trap cleanup EXIT
 rm -rf "$run"; mkdir -p "$run"
 
 drop() { sync; echo 3 > /proc/sys/vm/drop_caches; }
+note() { echo "$*" | tee -a "$run/figures" >&2; }   # raw figures as they come (kept if a later step fails)
 secs() { # secs CMD... -> wall seconds on stdout; command output to $run/last.*
   local t0 t1
   t0=$(date +%s.%N)
@@ -82,22 +85,22 @@ mount_lower() {
   mkdir -p "$4"
   mount -t erofs -o "$opts" "$(losetup -r -f --show "$meta")" "$4"
 }
-umount_lower() {
-  local loops
-  loops=$(findmnt -n -o SOURCE "$1")
+umount_lower() { # unmount, then detach every loop device backed by a file of this run
   umount "$1"
-  losetup -d "$loops"
-  for l in $(losetup -n -O NAME -l | sort -u); do
-    losetup -n -O BACK-FILE "$l" 2>/dev/null | grep -q "^$run/" && losetup -d "$l" 2>/dev/null || true
+  local l
+  for l in $(losetup -n -O NAME,BACK-FILE -l 2>/dev/null | awk -v r="$run/" 'index($2, r) == 1 {print $1}'); do
+    losetup -d "$l" 2>/dev/null || true
   done
 }
 read_all() { (cd "$1" && tar -cf - . | wc -c) >/dev/null; }
 
+if [ "$only_tags" = 0 ]; then
 log "cold materialize of full: flat, then shared (empty caches)"
 flat=$(store flat)
 drop; t_flat=$(secs mat "$flat" flat full)
 shared_cold=$(store cold)
 drop; t_cold=$(secs mat "$shared_cold" shared full)
+note "cold: flat $t_flat s, shared $t_cold s"
 
 log "disk and incremental: shared store, base then extensions then full"
 shared=$(store shared)
@@ -112,6 +115,7 @@ blobs=$(bytes "$shared/blobs")
 devices=$(bytes "$shared"/cache/layers/sha256/*.erofsdev)
 indexes=$(bytes "$shared"/cache/layers/sha256/*.idx)
 metas=$(bytes "$shared"/cache/sha256/*.erofs)
+note "incremental full: $t_incr s; disk shared $disk_shared flat $disk_flat; blobs $blobs devices $devices indexes $indexes metas $metas"
 
 log "metadata only: full again, its devices all present"
 full_hex=$(SHED_ROOT="$shared" "$shed" image materialize --quiet --layout shared --compression "$compression" --format json bench/full \
@@ -119,6 +123,9 @@ full_hex=$(SHED_ROOT="$shared" "$shed" image materialize --quiet --layout shared
 rm -f "$shared/cache/sha256/$full_hex.erofs" "$shared/cache/sha256/$full_hex.erofs.json"
 drop; t_meta=$(secs mat "$shared" shared full)
 meta_full=$(stat -c %s "$shared/cache/sha256/$full_hex.erofs")
+rm -f "$shared/cache/sha256/$full_hex.erofs" "$shared/cache/sha256/$full_hex.erofs.json"
+t_meta_warm=$(secs mat "$shared" shared full)   # page cache warm (JVM, jar, indexes), as on a working host
+note "metadata only: $t_meta s cold cache, $t_meta_warm s warm, image $meta_full"
 
 log "read every file, cold cache: flat and shared mounts of full"
 mount_lower "$flat" flat full "$run/mnt-flat"
@@ -136,6 +143,7 @@ drop; t_read_flat2=$(secs read_all "$run/mnt-flat")
 drop; t_read_shared2=$(secs read_all "$run/mnt-shared")
 umount_lower "$run/mnt-flat"
 umount_lower "$run/mnt-shared"
+note "read: flat $t_read_flat $t_read_flat2 s, shared $t_read_shared $t_read_shared2 s; tree $tree; same $same"
 
 log "anchor: shed image export | mkfs.erofs 1.9.3 --tar=f -z$compression --workers=2"
 anchor_ratio="n/a (no $mkfs19)"
@@ -144,6 +152,9 @@ if [ -x "$mkfs19" ]; then
   drop; t_anchor=$(secs sh -c "SHED_ROOT='$flat' '$shed' image export -o - bench/full | '$mkfs19' --quiet --tar=f $z --workers=2 '$run/anchor.erofs'")
   anchor_ratio=$(printf '%.3f (%.1f s vs %.1f s)' "$(echo "$t_flat/$t_anchor" | bc -l)" "$t_flat" "$t_anchor")
   rm -f "$run/anchor.erofs"
+  note "anchor: $anchor_ratio"
+fi
+
 fi
 
 tag_line="skipped"
@@ -152,9 +163,11 @@ if [ "$tags" -gt 0 ]; then
   oci="$run/tags-oci"
   cp -a "$work/oci" "$oci"
   app="$run/app"; mkdir -p "$app"
+  [ -n "${flat:-}" ] || { flat=$(store flat); mat "$flat" flat full >/dev/null; }
   mount_lower "$flat" flat full "$run/mnt-app"
-  cp -a "$run/mnt-app/usr/lib/python3" "$app/python3"    # a realistic app payload (~tens of MB of files)
+  cp -a "$run/mnt-app/usr/lib/python3.11" "$app/python3"    # a realistic app payload: Python's stdlib (~tens of MB)
   umount_lower "$run/mnt-app"
+  note "tag payload: $(du -sh "$app" | cut -f1) in $(find "$app" -type f | wc -l) files"
   tstore="$run/store-tags"
   SHED_ROOT="$tstore" "$shed" image load -i "$oci" --image base -t bench/base >&2
   mat "$tstore" shared base >/dev/null
@@ -175,8 +188,13 @@ if [ "$tags" -gt 0 ]; then
     "$shed" erofs build -z "$compression" "$tstore/blobs/sha256/$top" "$run/alone.erofs" >/dev/null
     alone=$(stat -c %s "$run/alone.erofs")
     added_sum=$((added_sum + after - before)); floor_sum=$((floor_sum + blob + alone))
+    note "tag $i: added $((after - before)), blob $blob, alone $alone"
   done
   tag_line=$(printf '%.3f (goal <= 1.15): %d tags added %d bytes, floor %d' "$(echo "$added_sum/$floor_sum" | bc -l)" "$tags" "$added_sum" "$floor_sum")
+fi
+if [ "$only_tags" = 1 ]; then
+  echo "ten tags over a shared base, disk added / layer floor: $tag_line" | tee "$results/shared-tags.txt"
+  exit 0
 fi
 
 {
@@ -187,7 +205,8 @@ fi
   printf '  shared store: blobs %d, data devices %d, indexes %d, metadata images %d (full: %d)\n' \
       "$blobs" "$devices" "$indexes" "$metas" "$meta_full"
   printf 'incremental full after extensions / flat full: %.3f (goal <= 0.55)   %.1f s vs %.1f s\n' "$(echo "$t_incr/$t_flat" | bc -l)" "$t_incr" "$t_flat"
-  printf 'metadata only / flat full:                     %.3f (goal <= 0.10)   %.2f s\n' "$(echo "$t_meta/$t_flat" | bc -l)" "$t_meta"
+  printf 'metadata only / flat full:                     %.3f cold cache, %.3f warm (goal <= 0.10)   %.2f s, %.2f s\n' \
+      "$(echo "$t_meta/$t_flat" | bc -l)" "$(echo "$t_meta_warm/$t_flat" | bc -l)" "$t_meta" "$t_meta_warm"
   printf 'cold full, shared / flat:                      %.3f (goal <= 1.2)    %.1f s\n' "$(echo "$t_cold/$t_flat" | bc -l)" "$t_cold"
   printf 'read all (tar), cold cache, shared / flat:     %.3f, %.3f (goal <= 1.2)   %.2f s vs %.2f s; %.2f s vs %.2f s\n' \
       "$(echo "$t_read_shared/$t_read_flat" | bc -l)" "$(echo "$t_read_shared2/$t_read_flat2" | bc -l)" \

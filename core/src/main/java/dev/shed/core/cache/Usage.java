@@ -37,6 +37,14 @@ public final class Usage {
     }
 
     public void touch(Digest manifest, Instant when) throws IOException {
+        try {
+            touchOnce(manifest, when);
+        } catch (java.nio.file.NoSuchFileException forgottenMeanwhile) {
+            touchOnce(manifest, when); // an eviction removed it between create and set: this use still counts
+        }
+    }
+
+    private void touchOnce(Digest manifest, Instant when) throws IOException {
         StoreDirs.ensure(layout, dir);
         Path f = dir.resolve(manifest.hex());
         try {

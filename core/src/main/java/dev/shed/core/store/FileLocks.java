@@ -181,11 +181,27 @@ public final class FileLocks {
         }
     }
 
+    /**
+     * Blocks for the OS lock. POSIX locks belong to processes, not threads, so the kernel's deadlock check (EDEADLK,
+     * "Resource deadlock avoided") also fires on cycles that only exist at process level — process A's thread 1
+     * waits for a lock B holds while B's thread 2 waits for one A's thread 2 holds, each holder about to finish
+     * (parallel data-device builds of two materializations sharing layers do this). Such a wait is retried after a
+     * short pause instead of failing the command.
+     */
     private static FileLock lockOs(FileChannel ch, boolean shared, String name) {
-        try {
-            return ch.lock(0, Long.MAX_VALUE, shared);
-        } catch (IOException ex) {
-            throw new UncheckedIOException("cannot lock " + name, ex);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return ch.lock(0, Long.MAX_VALUE, shared);
+            } catch (IOException ex) {
+                String why = String.valueOf(ex.getMessage()).toLowerCase(java.util.Locale.ROOT);
+                if (!why.contains("deadlock") || attempt >= 10_000) throw new UncheckedIOException("cannot lock " + name, ex);
+                try {
+                    Thread.sleep(5 + java.util.concurrent.ThreadLocalRandom.current().nextInt(20));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new UncheckedIOException("interrupted while waiting for lock " + name, ex);
+                }
+            }
         }
     }
 }

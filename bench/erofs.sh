@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark: `shed erofs build` (our pure-Java EROFS writer) vs `mkfs.erofs` (erofs-utils) on the same directory
-# tree in the same run, back to back, for each compression: lz4hc (each tool's default level: shed 6, mkfs.erofs 9),
+# tree in the same run, back to back, for each compression: lz4hc (each tool's default level: shed 5, mkfs.erofs 9),
 # lz4, and none. Reports the median wall and CPU (user+sys) time of N runs, image size, peak RSS (/usr/bin/time -v) and the ratios
 # ours/mkfs. Every image is checked with `fsck.erofs` (exit 0) so a fast-but-broken writer can't look good, and
 # our runs must give byte-identical images (determinism).
@@ -85,7 +85,7 @@ rows=()
 IFS=',' read -ra config_list <<< "$configs"
 for z in "${config_list[@]}"; do
   case "$z" in
-    lz4hc) ours_z="lz4hc";   mkfs_z=(-zlz4hc) ;;   # each tool's default level: shed 6, mkfs.erofs 9
+    lz4hc) ours_z="lz4hc";   mkfs_z=(-zlz4hc) ;;   # each tool's default level: shed 5, mkfs.erofs 9
     lz4hc9) ours_z="lz4hc,9"; mkfs_z=(-zlz4hc) ;;  # level 9 on both sides
     lz4)   ours_z="lz4";     mkfs_z=(-zlz4) ;;
     none)  ours_z="none";    mkfs_z=() ;;

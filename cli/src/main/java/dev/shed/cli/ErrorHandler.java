@@ -10,7 +10,8 @@ import picocli.CommandLine;
 
 /**
  * Turns any exception into one clear line on stderr and an exit code; stack traces only with --debug. Usage errors
- * (picocli's parameter exceptions) get the line plus a pointer to the command's --help, exit code {@link ExitCodes#USAGE}.
+ * (picocli's parameter exceptions) end their line with a pointer to the command's --help, exit code
+ * {@link ExitCodes#USAGE}.
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, CommandLine.IExitCodeExceptionMapper,
         CommandLine.IParameterExceptionHandler {
@@ -18,8 +19,9 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     @Override
     public int handleParseException(CommandLine.ParameterException ex, String[] args) {
         CommandLine c = ex.getCommandLine();
-        c.getErr().println("shed: error: " + ex.getMessage());
-        c.getErr().println("See '" + c.getCommandSpec().qualifiedName() + " --help'.");
+        // one line, like every other error, so `2>&1 | head -1` or a log line carries the whole story
+        c.getErr().println("shed: error: " + message(ex) + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
+        c.getErr().flush();
         return ExitCodes.USAGE;
     }
 
@@ -65,7 +67,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
         if (t instanceof FileAlreadyExistsException e) return "already exists: " + e.getFile();
         String m = t.getMessage();
         if (m == null || m.isBlank()) m = t.getClass().getSimpleName();
-        if (t instanceof IOException && !(t instanceof dev.shed.core.store.BlobMismatchException) && !(t instanceof dev.shed.core.layer.LayerFormatException) && t.getClass() != IOException.class) {
+        if (t instanceof IOException && !(t instanceof dev.shed.core.store.BlobMismatchException) && !(t instanceof dev.shed.core.layer.LayerFormatException)
+                && !(t instanceof dev.shed.core.store.StoreLinkException) && t.getClass() != IOException.class) {
             m = t.getClass().getSimpleName() + ": " + m;
         }
         return m;

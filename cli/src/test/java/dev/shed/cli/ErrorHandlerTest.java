@@ -15,10 +15,10 @@ class ErrorHandlerTest {
     void usageErrorsNameTheProblemAndTheCommandsHelp() {
         Shed.Result r = Shed.run(root, "image", "ls", "--bogus");
         assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
-        assertThat(r.errLines()).containsExactly("shed: error: Unknown option: '--bogus'", "See 'shed image ls --help'.");
+        assertThat(r.errLines()).containsExactly("shed: error: Unknown option: '--bogus' (see 'shed image ls --help')");
         Shed.Result missing = Shed.run(root, "image", "pull");
         assertThat(missing.exit()).isEqualTo(ExitCodes.USAGE);
-        assertThat(missing.errLines()).containsExactly("shed: error: Missing required parameter: 'NAME'", "See 'shed image pull --help'.");
+        assertThat(missing.errLines()).containsExactly("shed: error: Missing required parameter: 'NAME' (see 'shed image pull --help')");
     }
 
     @Test

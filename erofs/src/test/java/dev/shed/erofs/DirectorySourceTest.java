@@ -27,6 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** A real host directory into an image and back out through the kernel. */
 class DirectorySourceTest {
     /** cap_net_raw+p as setcap writes it (VFS_CAP_REVISION_2): binary, with NUL bytes. */
+    /** posix_acl_xattr v2: user::rw- user:1000:rwx group::r-- mask::rwx other::r-- */
+    private static final String ACL_ACCESS = "02000000" + "01000600ffffffff" + "02000700e8030000" + "04000400ffffffff"
+            + "10000700ffffffff" + "20000400ffffffff";
+    /** default: user::rwx user:1000:rwx group::r-x mask::rwx other::r-x */
+    private static final String ACL_DEFAULT = "02000000" + "01000700ffffffff" + "02000700e8030000" + "04000500ffffffff"
+            + "10000700ffffffff" + "20000500ffffffff";
     static final String CAPABILITY = "0x0100000200200000000000000000000000000000";
     /** A walk that opens a FIFO blocks until a writer comes; a build must never take this long. */
     private static final Duration NO_HANG = Duration.ofSeconds(60);
@@ -173,7 +179,7 @@ class DirectorySourceTest {
     /**
      * As root: a FIFO, char and block devices, a socket, a file with security.capability (binary), security.selinux,
      * trusted.x and user.bin=0xff00fe80, its hardlink, a symlink with a trusted xattr (its own, not its target's),
-     * xattrs on a FIFO, a device and the root directory, an empty value, and a file over 1 MiB with an xattr.
+     * xattrs on a FIFO, a device and the root directory, an empty value, a file over 1 MiB with an xattr, and POSIX ACLs.
      */
     static Path specialTree(Path root) throws IOException {
         Path ping = root.resolve("bin/ping");
@@ -190,7 +196,10 @@ class DirectorySourceTest {
                 + " && setfattr -h -n trusted.sym -v 0xbeef link && setfattr -n trusted.fifo -v 0x0102 p"
                 + " && setfattr -n trusted.dev -v 0xaa null && setfattr -n trusted.dir -v 0x01 d"
                 + " && setfattr -n user.empty d && setfattr -n user.big -v 0x" + "5a".repeat(300) + " big"
-                + " && setfattr -n trusted.root -v 0x00 .");
+                + " && setfattr -n trusted.root -v 0x00 . && echo acl > acl"
+                // POSIX ACLs as the kernel stores them (setfacl's bytes): user 1000 rwx on a file, a default ACL on d
+                + " && setfattr -n system.posix_acl_access -v 0x" + ACL_ACCESS + " acl"
+                + " && setfattr -n system.posix_acl_default -v 0x" + ACL_DEFAULT + " d");
         socket(root.resolve("sock"));
         return root;
     }

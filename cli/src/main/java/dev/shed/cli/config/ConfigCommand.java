@@ -20,6 +20,7 @@ import picocli.CommandLine.Parameters;
         description = {"Show or change the store's settings (file: <root>/shed/config.json). Alone: show all.",
                 "Keys: eviction.policy (manual|lru|refcount), cache.budget (500M, 10G, 10GB, bytes, none),",
                 "pull.concurrency (1-32), registries.insecure (comma-separated host[:port]),",
+                "registries.ca-certs (comma-separated host[:port]=/abs/ca.pem),",
                 "materialize.compression (none|lz4|lz4hc), materialize.backend (java|mkfs.erofs)."},
         subcommands = {ConfigCommand.Show.class, ConfigCommand.Get.class, ConfigCommand.Set.class, ConfigCommand.Unset.class})
 public final class ConfigCommand implements Callable<Integer> {

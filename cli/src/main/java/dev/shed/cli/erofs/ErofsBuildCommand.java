@@ -6,7 +6,7 @@ import dev.shed.cli.ShedException;
 import dev.shed.cli.output.FormatOption;
 import dev.shed.cli.output.Sizes;
 import dev.shed.core.json.Json;
-import dev.shed.core.store.AtomicFiles;
+import dev.shed.core.store.OutputTarget;
 import dev.shed.erofs.ErofsImageStats;
 import dev.shed.erofs.ErofsOptions;
 import dev.shed.erofs.ErofsWriter;
@@ -26,15 +26,21 @@ import picocli.CommandLine.Parameters;
 /** {@code shed erofs build SRC OUT}: one EROFS image from a directory or a tar, like {@code mkfs.erofs}. */
 @Command(name = "build", mixinStandardHelpOptions = true,
         description = {"Write an EROFS image from a directory or a tar (plain, gzip or zstd).",
-                "The image is written to a temp file beside OUT and renamed into place when complete.",
+                "The image is written to a temp file beside OUT and renamed into place when complete; a FIFO or "
+                        + "character device (/dev/null) is written into, never replaced (the image is built in "
+                        + "$TMPDIR first).",
                 "Directories are read as they are on disk (owners, modes, mtimes, symlinks, hardlinks, devices, "
                         + "fifos, user.* xattrs); tars keep everything their headers carry (PAX xattrs too)."})
 public final class ErofsBuildCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SRC", description = "Source directory or tar file.")
     Path source;
 
-    @Parameters(index = "1", paramLabel = "OUT", description = "Image file to write (replaced if it exists).")
+    @Parameters(index = "1", paramLabel = "OUT", description = "Image file to write (replaced if it exists; its directory must exist).")
     Path output;
+
+    @Option(names = OutputTarget.BLOCK_DEVICE_FLAG,
+            description = "Allow OUT to be a block device: the image overwrites the device from its first byte.")
+    boolean writeBlockDevice;
 
     @Option(names = {"-z", "--compression"}, paramLabel = "ALG", defaultValue = "lz4hc",
             description = {"none, lz4 or lz4hc[,LEVEL] (default: ${DEFAULT-VALUE}, level " + dev.shed.erofs.Compression.LZ4HC_DEFAULT_LEVEL
@@ -86,20 +92,16 @@ public final class ErofsBuildCommand implements Callable<Integer> {
         if (threads != null) b.threads(threads);
         ErofsOptions options = b.build();
 
-        Path out = output.toAbsolutePath();
-        Path tmp = out.resolveSibling("." + out.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         long start = System.nanoTime();
         ErofsImageStats stats;
-        try {
-            ErofsWriter writer = ErofsWriter.create(tmp, options);
+        try (OutputTarget target = OutputTarget.open(output, writeBlockDevice)) {
+            ErofsWriter writer = ErofsWriter.create(target.seekableFile(), options);
             try (writer) {
                 if (Files.isDirectory(source)) new DirectorySource(source).writeTo(writer);
                 else new TarSource(source).writeTo(writer);
             }
             stats = writer.stats();
-            AtomicFiles.move(tmp, out);
-        } finally {
-            Files.deleteIfExists(tmp);
+            target.commit();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         print(stats, seconds);

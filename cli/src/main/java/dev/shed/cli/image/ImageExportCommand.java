@@ -9,15 +9,13 @@ import dev.shed.core.image.ImageReader;
 import dev.shed.core.layer.LayerBlob;
 import dev.shed.core.oci.Manifest;
 import dev.shed.core.oci.Platform;
-import dev.shed.core.store.AtomicFiles;
 import dev.shed.core.store.FileLocks;
+import dev.shed.core.store.OutputTarget;
 import dev.shed.core.store.Store;
 import java.io.BufferedOutputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,8 +40,14 @@ public final class ImageExportCommand implements Callable<Integer> {
     String platform;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", required = true,
-            description = "Where to write the tar; '-' for stdout. A file appears only when complete.")
+            description = {"Where to write the tar; '-' for stdout. A file appears only when complete (temp file "
+                    + "beside it, renamed into place); a FIFO or character device (/dev/null) is written into, never "
+                    + "replaced. The directory must exist."})
     String output;
+
+    @Option(names = OutputTarget.BLOCK_DEVICE_FLAG,
+            description = "Allow FILE to be a block device: the tar overwrites the device from its first byte.")
+    boolean writeBlockDevice;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -63,15 +67,9 @@ public final class ImageExportCommand implements Callable<Integer> {
                 out.flush();
                 if (System.out.checkError()) throw new java.io.IOException("writing the tar to stdout failed");
             } else {
-                Path target = Path.of(output).toAbsolutePath();
-                Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-                try {
-                    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                        write(layers, out, progress);
-                    }
-                    AtomicFiles.move(tmp, target);
-                } finally {
-                    Files.deleteIfExists(tmp);
+                try (OutputTarget target = OutputTarget.open(Path.of(output), writeBlockDevice)) {
+                    write(layers, target.stream(), progress);
+                    target.commit();
                 }
             }
         }

@@ -2,6 +2,7 @@ package dev.shed.cli.image;
 
 import dev.shed.cli.ExitCodes;
 import dev.shed.cli.GlobalOptions;
+import dev.shed.cli.ShedException;
 import dev.shed.cli.output.ProgressDisplay;
 import dev.shed.core.config.ConfigFile;
 import dev.shed.core.image.ImageReader;
@@ -80,6 +81,10 @@ public final class ImageMaterializeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // -1 is MaterializeOptions' "default level" marker: from the command line it is just out of range
+        if (level != null && (level < 1 || level > 12)) {
+            throw new ShedException(ExitCodes.USAGE, "invalid --level " + level + ": lz4hc levels are 1..12 (lz4 and none take no level)");
+        }
         Store store = GlobalOptions.openStore();
         MaterializeOptions options = new ConfigFile(store).load().materialize();
         if (compression != null) options = options.withCompression(MaterializeOptions.Compression.parse(compression));

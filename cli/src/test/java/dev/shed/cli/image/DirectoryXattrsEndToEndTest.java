@@ -60,6 +60,26 @@ class DirectoryXattrsEndToEndTest {
         assertSameNodes(src, extracted, false);
     }
 
+    /**
+     * Where JNA cannot unpack its native stub (here: jna.tmpdir under a regular file; in life a read-only home and a
+     * noexec or full /tmp), a directory build fails with one line saying what to set, not a stack trace.
+     */
+    @Test
+    void unloadableNativeLibraryIsAOneLineErrorSayingWhatToSet() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("f"), "f");
+        Path notADir = Files.writeString(tmp.resolve("file"), "");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-Djna.tmpdir=" + notADir.resolve("jna"), "-cp", Shed.classPath(), "dev.shed.cli.Main",
+                "--root", tmp.resolve("root").toString(), "erofs", "build", src.toString(), tmp.resolve("o.erofs").toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isEqualTo(1);
+        assertThat(out.lines().toList()).as(out).hasSize(1);
+        assertThat(out).startsWith("shed: error: cannot load JNA's native library").contains("-Djna.tmpdir");
+        assertThat(tmp.resolve("o.erofs")).doesNotExist();
+    }
+
     /** A build that opens the FIFO never returns: fail instead of hanging the suite. */
     private static Result shedWithin(Path root, String... args) {
         return assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Shed.run(root, args), String.join(" ", args));

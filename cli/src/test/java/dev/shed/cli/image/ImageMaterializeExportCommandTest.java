@@ -100,6 +100,15 @@ class ImageMaterializeExportCommandTest {
         assertThat(missing.exit()).isEqualTo(3);
         Result bad = Shed.run(root(), "image", "materialize", "--compression", "zip", "app");
         assertThat(bad.exit()).isEqualTo(2);
+        for (String level : new String[] {"-1", "0", "13"}) {
+            Result r2 = Shed.run(root(), "image", "materialize", "--level", level, "app");
+            assertThat(r2.exit()).as("--level " + level).isEqualTo(2);
+            assertThat(r2.errLines()).containsExactly(
+                    "shed: error: invalid --level " + level + ": lz4hc levels are 1..12 (lz4 and none take no level)");
+        }
+        Result lz4Level = Shed.run(root(), "image", "materialize", "--compression", "lz4", "--level", "5", "app");
+        assertThat(lz4Level.exit()).isEqualTo(2);
+        assertThat(lz4Level.errLines()).singleElement().asString().contains("--level");
     }
 
     /** A manifest whose config is {@code config} (not checked), named {@code name}, written into the store directly. */

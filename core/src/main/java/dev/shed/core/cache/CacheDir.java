@@ -3,9 +3,11 @@ package dev.shed.core.cache;
 import dev.shed.core.materialize.LegacyCache;
 import dev.shed.core.materialize.LowerRecord;
 import dev.shed.core.oci.Digest;
+import dev.shed.core.store.StoreDirs;
 import dev.shed.core.store.StoreLayout;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -30,7 +32,7 @@ public final class CacheDir {
 
     /** cache/layers/sha256/: where the layers' data devices live. */
     public static Path devicesDir(StoreLayout layout) {
-        return layout.root().resolve("cache").resolve("layers").resolve("sha256");
+        return layout.layerDevicesDir();
     }
 
     public List<CachedLower> lowers() throws IOException {
@@ -43,13 +45,14 @@ public final class CacheDir {
             Digest d = new Digest(hex);
             try {
                 long bytes = Files.size(p) + sizeOrZero(layout.erofsLowerRecord(d));
-                Instant used = usage.lastUsed(d).orElse(Files.getLastModifiedTime(p).toInstant());
+                Instant used = usage.lastUsed(d).orElse(Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant());
                 out.add(new CachedLower(CachedLower.Kind.EROFS, d, p, bytes, used, devicesOf(d)));
             } catch (NoSuchFileException gone) {
                 // evicted while we looked
             }
         }
         for (LegacyCache.Ext4File f : new LegacyCache(layout).list()) {
+            if (!StoreDirs.isRegularFile(f.path())) continue; // a symlink: a stray
             try {
                 out.add(new CachedLower(CachedLower.Kind.LEGACY_EXT4, f.layer(), f.path(), f.size(),
                         Files.getLastModifiedTime(f.path()).toInstant(), List.of()));
@@ -71,14 +74,15 @@ public final class CacheDir {
 
     /**
      * The data devices a lower's record lists (absolute, mount order); empty for a flat lower, a missing or
-     * unreadable record, or a record whose device paths leave cache/layers/sha256 (such a lower is never served).
+     * unreadable record, or a record naming a path outside cache/layers/sha256 (damaged or hostile; never served):
+     * lifecycle never counts, keeps or deletes anything there on a record's word.
      */
     public List<Path> devicesOf(Digest manifest) {
         Optional<LowerRecord> r = record(manifest);
         if (r.isEmpty() || !r.get().shared()) return List.of();
         try {
             return r.get().devicePaths(layout);
-        } catch (IllegalArgumentException hostile) {
+        } catch (IllegalArgumentException outsideTheDeviceDir) {
             return List.of();
         }
     }
@@ -110,11 +114,14 @@ public final class CacheDir {
     }
 
     /**
-     * Files in cache/sha256/ that are neither a lower, its record, nor a legacy ext4, and files in
-     * cache/layers/sha256/ that are neither a device nor the index of a present device (temp files of a crash).
+     * Files in cache/sha256/ that are neither a lower, its record, nor a legacy ext4, files in cache/layers/sha256/
+     * that are neither a device nor the index of a present device (temp files of a crash), and every symlink in
+     * either: a link is never served as a lower or device nor read as a record, whatever its name.
      */
     public List<Path> strays() throws IOException {
         List<Path> out = new ArrayList<>();
+        out.addAll(links(layout.cacheDir()));
+        out.addAll(links(devicesDir(layout)));
         for (Path p : files(layout.cacheDir())) {
             String name = p.getFileName().toString();
             int dot = name.indexOf('.');
@@ -122,7 +129,7 @@ public final class CacheDir {
             String suffix = dot < 0 ? "" : name.substring(dot);
             boolean known = Digest.isValid("sha256:" + hex)
                     && (suffix.equals(".erofs") || suffix.equals(".ext4") || suffix.equals(".erofs.json"));
-            if (known && suffix.equals(".erofs.json") && !Files.exists(layout.erofsLower(new Digest(hex)))) known = false;
+            if (known && suffix.equals(".erofs.json") && !StoreDirs.isRegularFile(layout.erofsLower(new Digest(hex)))) known = false;
             if (!known) out.add(p);
         }
         for (Path p : files(devicesDir(layout))) {
@@ -130,22 +137,32 @@ public final class CacheDir {
             boolean known = parseDevice(p).isPresent()
                     || name.endsWith(DataDevice.INDEX_SUFFIX)
                     && parseDevice(p.resolveSibling(name.substring(0, name.length() - ".idx".length()))).isPresent()
-                    && Files.exists(p.resolveSibling(name.substring(0, name.length() - ".idx".length())));
+                    && StoreDirs.isRegularFile(p.resolveSibling(name.substring(0, name.length() - ".idx".length())));
             if (!known) out.add(p);
         }
+        out.sort(null);
         return out;
     }
 
-    private static List<Path> files(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) return List.of();
+    /** The regular files of a cache directory (not symlinks to files); a symlinked directory is an error. */
+    private List<Path> files(Path dir) throws IOException {
+        return entries(dir).stream().filter(StoreDirs::isRegularFile).toList();
+    }
+
+    private List<Path> links(Path dir) throws IOException {
+        return entries(dir).stream().filter(Files::isSymbolicLink).toList();
+    }
+
+    private List<Path> entries(Path dir) throws IOException {
+        if (!StoreDirs.exists(layout, dir)) return List.of();
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(Files::isRegularFile).sorted().toList();
+            return s.sorted().toList();
         }
     }
 
     static long sizeOrZero(Path p) {
         try {
-            return Files.size(p);
+            return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
         } catch (IOException e) {
             return 0;
         }

@@ -21,7 +21,7 @@ public record DataDevice(Digest layer, String key, Path path, long bytes) {
     }
 
     public static String lockName(Digest layer, String key) {
-        return "layerdev-" + layer.hex() + "." + key;
+        return dev.shed.core.materialize.shared.LayerDevices.lockName(layer, key);
     }
 
     public Path index() {

@@ -62,9 +62,21 @@ public final class Lowers {
         return ensureLower(manifest).path();
     }
 
-    /** {@link #ensure}, answering the lower with its data devices (mount order). */
+    /**
+     * {@link #ensure}, answering the lower with its data devices (mount order). Eviction may remove it again at
+     * any time after: a caller that needs the files holds {@code lower-<hex>} shared and re-checks
+     * {@link #isCached} (as start and image mount do).
+     */
     public Lower ensureLower(Digest manifest) throws IOException {
-        Lower lower = isCached(manifest) ? lower(manifest) : source.build(manifest);
+        Lower lower = null;
+        if (isCached(manifest)) {
+            try {
+                lower = lower(manifest);
+            } catch (java.nio.file.NoSuchFileException evictedMeanwhile) {
+                // fall through to a build
+            }
+        }
+        if (lower == null) lower = source.build(manifest);
         usage.touch(manifest);
         if (config.evictionPolicy() == EvictionPolicy.LRU) applyBudget(Set.of(manifest));
         // the record is the truth about devices, whatever the source answered

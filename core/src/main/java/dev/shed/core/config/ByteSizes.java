@@ -24,6 +24,8 @@ public final class ByteSizes {
         double base = decimal ? 1000 : 1024;
         double bytes = Double.parseDouble(m.group(1)) * Math.pow(base, power);
         if (bytes >= Long.MAX_VALUE) throw new IllegalArgumentException("'" + s + "' is too large");
+        // a fraction of a byte is a typo, not a size: 0.0001K would otherwise become 0
+        if (bytes > 0 && bytes < 1) throw new IllegalArgumentException("'" + s + "' is less than one byte");
         return (long) bytes;
     }
 }

@@ -4,11 +4,15 @@ import dev.shed.core.layer.EntryPaths;
 import dev.shed.core.layer.LayerBlob;
 import dev.shed.core.layer.LayerFormatException;
 import dev.shed.core.layer.LayerReader;
+import dev.shed.core.oci.Digest;
 import dev.shed.core.progress.Progress;
 import dev.shed.erofs.EntryType;
 import dev.shed.erofs.ErofsEntry;
+import dev.shed.erofs.ExternalData;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -71,8 +75,10 @@ public final class Flattener {
     /** Merges {@code layers} (manifest order: oldest first) into {@code sink}. Use each Flattener once. */
     public Result flatten(List<LayerBlob> layers, FlattenSink sink) throws IOException {
         if (entries != 0 || table.size() != 1) throw new IllegalStateException("a Flattener merges once");
+        NamingSink named = new NamingSink(sink);
         for (int i = layers.size() - 1, l = 0; i >= 0; i--, l++) {
-            pass(l, layers.get(i), sink);
+            named.layer = layers.get(i).digest();
+            pass(l, layers.get(i), named);
         }
         lowerLinks.finish();
         return new Result(entries, bytes, layers.size(), table.size(), table.footprint());
@@ -102,57 +108,10 @@ public final class Flattener {
         LayerPass st = new LayerPass();
         lowerLinks.startLayer();
         try (LayerEntries r = opener.open(layer, task::advance)) {
-            ErofsEntry e;
-            while ((e = r.next()) != null) {
-                String path = e.path();
-                String base = EntryPaths.baseName(path);
-                if (base.startsWith(".wh.")) {
-                    marker(layer, r.currentName(), path, base, st);
-                    continue;
-                }
-                byte[] p = path.getBytes(StandardCharsets.UTF_8);
-                boolean isDir = e.type() == EntryType.DIRECTORY;
-                if (!isDir && path.isEmpty()) throw new LayerFormatException(layer.digest(), r.currentName(), "the image root must be a directory");
-                boolean wins = wins(p, isDir, l, layer, r.currentName());
-                List<LowerLinks.Request> waiting = null;
-                if (!lowerLinks.idle()) {
-                    lowerLinks.entryAt(path, e.type(), layer.digest());
-                    waiting = lowerLinks.take(path);
-                }
-                if (e.type() != EntryType.HARDLINK && !st.linkRoots.isEmpty()) st.linkRoots.remove(path);
-                switch (e.type()) {
-                    case FILE:
-                        if (wins) {
-                            mark(p, l, PathTable.REGULAR);
-                            r.sendFile(sink, e);
-                            entries++;
-                            bytes += e.size();
-                            if (waiting != null) linkAll(waiting, path, sink);
-                        } else if (waiting != null) {
-                            String first = firstName(waiting, e, r, sink);
-                            if (first != null) st.origins.put(path, first);
-                        } else {
-                            st.shadowedFiles.add(LongSet.hash(p));
-                        }
-                        break;
-                    case HARDLINK:
-                        hardlink(l, layer, r.currentName(), e, p, wins, st, sink);
-                        if (waiting != null) linksToLink(l, layer, path, waiting, st, sink);
-                        break;
-                    default:
-                        if (wins) {
-                            mark(p, l, isDir ? PathTable.DIR : 0);
-                            sink.add(e);
-                            entries++;
-                        }
-                        if (waiting == null) break;
-                        if (isDir) {
-                            throw LowerLinks.missing(waiting.get(0), path, "below, it is a directory");
-                        }
-                        if (wins) linkAll(waiting, path, sink);
-                        else firstName(waiting, e, null, sink);
-                        break;
-                }
+            try {
+                entries(l, layer, r, st, sink);
+            } catch (LayerFormatException ex) {
+                throw r.explain(ex); // a merge rule broken by a corrupt blob: report the corruption
             }
         }
         if (!st.deferred.isEmpty()) copyShadowedTargets(layer, st, sink);
@@ -160,6 +119,62 @@ public final class Flattener {
         for (String w : st.whiteouts) table.addFlags(create(w.getBytes(StandardCharsets.UTF_8)), PathTable.WHITEOUT);
         for (String o : st.opaques) table.addFlags(create(o.getBytes(StandardCharsets.UTF_8)), PathTable.OPAQUE);
         task.finish("Merged");
+    }
+
+    /** One layer's entries, in tar order, to the end of the layer (so its integrity is judged). */
+    private void entries(int l, LayerBlob layer, LayerEntries r, LayerPass st, FlattenSink sink) throws IOException {
+        ErofsEntry e;
+        while ((e = r.next()) != null) {
+            String path = e.path();
+            String base = EntryPaths.baseName(path);
+            if (base.startsWith(".wh.")) {
+                marker(layer, r.currentName(), path, base, st);
+                continue;
+            }
+            byte[] p = path.getBytes(StandardCharsets.UTF_8);
+            boolean isDir = e.type() == EntryType.DIRECTORY;
+            if (!isDir && path.isEmpty()) throw new LayerFormatException(layer.digest(), r.currentName(), "the image root must be a directory");
+            boolean wins = wins(p, isDir, l, layer, r.currentName());
+            List<LowerLinks.Request> waiting = null;
+            if (!lowerLinks.idle()) {
+                lowerLinks.entryAt(path, e.type(), layer.digest());
+                waiting = lowerLinks.take(path);
+            }
+            if (e.type() != EntryType.HARDLINK && !st.linkRoots.isEmpty()) st.linkRoots.remove(path);
+            switch (e.type()) {
+                case FILE:
+                    if (wins) {
+                        mark(p, l, PathTable.REGULAR);
+                        r.sendFile(sink, e);
+                        entries++;
+                        bytes += e.size();
+                        if (waiting != null) linkAll(waiting, path, sink);
+                    } else if (waiting != null) {
+                        String first = firstName(waiting, e, r, sink);
+                        if (first != null) st.origins.put(path, first);
+                    } else {
+                        st.shadowedFiles.add(LongSet.hash(p));
+                    }
+                    break;
+                case HARDLINK:
+                    hardlink(l, layer, r.currentName(), e, p, wins, st, sink);
+                    if (waiting != null) linksToLink(l, layer, path, waiting, st, sink);
+                    break;
+                default:
+                    if (wins) {
+                        mark(p, l, isDir ? PathTable.DIR : 0);
+                        sink.add(e);
+                        entries++;
+                    }
+                    if (waiting == null) break;
+                    if (isDir) {
+                        throw LowerLinks.missing(waiting.get(0), path, "below, it is a directory");
+                    }
+                    if (wins) linkAll(waiting, path, sink);
+                    else firstName(waiting, e, null, sink);
+                    break;
+            }
+        }
     }
 
     private void marker(LayerBlob layer, String name, String path, String base, LayerPass st) throws LayerFormatException {
@@ -187,7 +202,7 @@ public final class Flattener {
             // the layer's own markers before the link already removed the lower target (as an applier sees it)
             String removedBy = LowerLinks.removedBy(root.path(), st.whiteouts, st.opaques);
             if (removedBy != null) {
-                throw new LayerFormatException(layer.digest(), name, "hardlink to '" + root.path()
+                throw new LayerFormatException(layer.digest(), name, "hardlink to '" + EntryPaths.shorten(root.path())
                         + "', which an earlier marker of this layer removed (it " + removedBy + ")");
             }
             if (wins) mark(p, l, PathTable.REGULAR);
@@ -196,7 +211,7 @@ public final class Flattener {
         }
         int tid = lookup(root.path().getBytes(StandardCharsets.UTF_8));
         if (tid >= 0 && (table.flags(tid) & PathTable.PRESENT) != 0 && table.layer(tid) == l && (table.flags(tid) & PathTable.DIR) != 0) {
-            throw new LayerFormatException(layer.digest(), name, "hardlink to '" + e.linkTarget() + "', which is a directory");
+            throw new LayerFormatException(layer.digest(), name, "hardlink to '" + EntryPaths.shorten(e.linkTarget()) + "', which is a directory");
         }
         if (!wins) return;
         mark(p, l, PathTable.REGULAR);
@@ -315,7 +330,58 @@ public final class Flattener {
         if (!st.deferred.isEmpty()) {
             String target = st.deferred.keySet().iterator().next();
             throw new LayerFormatException(layer.digest(), st.deferred.get(target).get(0).path(),
-                    "hardlink target '" + target + "' vanished on the second read of the layer");
+                    "hardlink target '" + EntryPaths.shorten(target) + "' vanished on the second read of the layer");
+        }
+    }
+
+    /**
+     * Names layer and entry in whatever the sink refuses (an extraction error with a 6,000-character path, a name
+     * the writer can't hold), so every failure is one line the user can act on.
+     */
+    private static final class NamingSink implements FlattenSink {
+        private final FlattenSink sink;
+        Digest layer;
+
+        NamingSink(FlattenSink sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public void add(ErofsEntry entry) throws IOException {
+            try {
+                sink.add(entry);
+            } catch (IOException | RuntimeException e) {
+                throw failure(entry, e);
+            }
+        }
+
+        @Override
+        public void add(ErofsEntry file, InputStream data) throws IOException {
+            try {
+                sink.add(file, data);
+            } catch (IOException | RuntimeException e) {
+                throw failure(file, e);
+            }
+        }
+
+        @Override
+        public void add(ErofsEntry file, ExternalData data) throws IOException {
+            try {
+                sink.add(file, data);
+            } catch (IOException | RuntimeException e) {
+                throw failure(file, e);
+            }
+        }
+
+        private IOException failure(ErofsEntry entry, Exception e) {
+            if (e instanceof LayerFormatException lfe) return lfe; // from the layer's own data: already named
+            if (e instanceof RuntimeException && !(e instanceof IllegalArgumentException)) throw (RuntimeException) e;
+            String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.getMessage();
+            if (reason == null) reason = e.getClass().getSimpleName();
+            int nl = reason.indexOf('\n');
+            if (nl >= 0) reason = reason.substring(0, nl);
+            return new IOException("layer " + layer + " entry '" + EntryPaths.shorten(entry.path()) + "': cannot be written: "
+                    + EntryPaths.shorten(reason), e);
         }
     }
 
@@ -342,7 +408,7 @@ public final class Flattener {
                 if ((f & PathTable.PRESENT) != 0 && (f & PathTable.DIR) == 0) {
                     if (table.layer(id) < l) return false;
                     throw new LayerFormatException(layer.digest(), name, "is below '"
-                            + new String(p, 0, end, StandardCharsets.UTF_8)
+                            + EntryPaths.shorten(new String(p, 0, end, StandardCharsets.UTF_8))
                             + "', which this layer made a non-directory (symlink or file); refusing to write through it");
                 }
                 node = id;

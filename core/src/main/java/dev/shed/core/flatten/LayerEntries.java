@@ -1,6 +1,7 @@
 package dev.shed.core.flatten;
 
 import dev.shed.core.layer.LayerBlob;
+import dev.shed.core.layer.LayerFormatException;
 import dev.shed.erofs.ErofsEntry;
 import java.io.IOException;
 import java.util.function.LongConsumer;
@@ -28,6 +29,11 @@ public interface LayerEntries extends AutoCloseable {
      * part of the entries but must not use them unless the whole layer is intact.
      */
     void drain() throws IOException;
+
+    /** A failure of the merge on this layer, explained by the layer's integrity where that is the cause. */
+    default LayerFormatException explain(LayerFormatException ex) {
+        return ex;
+    }
 
     @Override
     void close() throws IOException;
@@ -60,6 +66,11 @@ public interface LayerEntries extends AutoCloseable {
             @Override
             public void drain() throws IOException {
                 r.drain();
+            }
+
+            @Override
+            public LayerFormatException explain(LayerFormatException ex) {
+                return r.explain(ex);
             }
 
             @Override

@@ -71,7 +71,7 @@ final class LowerLinks {
         if (below == null) return;
         for (String target : below) {
             List<Request> rs = pending.get(target);
-            if (rs != null) throw missing(rs.get(0), target, "layer " + layer + " made '" + path + "' a non-directory");
+            if (rs != null) throw missing(rs.get(0), target, "layer " + layer + " made '" + EntryPaths.shorten(path) + "' a non-directory");
         }
     }
 
@@ -104,14 +104,14 @@ final class LowerLinks {
         if (whiteouts.isEmpty() && opaques.isEmpty()) return null;
         if (whiteouts.contains(path)) return "whites it out";
         for (String a = EntryPaths.parent(path); ; a = EntryPaths.parent(a)) {
-            if (whiteouts.contains(a) && !a.isEmpty()) return "whites out '" + a + "'";
-            if (opaques.contains(a)) return "makes '" + (a.isEmpty() ? "/" : a) + "' opaque";
+            if (whiteouts.contains(a) && !a.isEmpty()) return "whites out '" + EntryPaths.shorten(a) + "'";
+            if (opaques.contains(a)) return "makes '" + (a.isEmpty() ? "/" : EntryPaths.shorten(a)) + "' opaque";
             if (a.isEmpty()) return null;
         }
     }
 
     static LayerFormatException missing(Request r, String target, String why) {
-        return new LayerFormatException(r.layer(), r.entry(), "hardlink to '" + target
+        return new LayerFormatException(r.layer(), r.entry(), "hardlink to '" + EntryPaths.shorten(target)
                 + "', which is neither an earlier entry of this layer nor in a layer below (" + why + ")");
     }
 }

@@ -10,6 +10,7 @@ import dev.shed.core.shed.ShedCatalog;
 import dev.shed.core.store.FileTrees;
 import dev.shed.core.store.NamedImage;
 import dev.shed.core.store.Store;
+import dev.shed.core.store.StoreDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,7 +171,7 @@ public final class DiskUsage {
         long tempCount = 0;
         long tempBytes = 0;
         for (Path dir : List.of(store.layout().ingestDir(), store.layout().tmpDir())) {
-            for (Path f : regularFiles(dir)) {
+            for (Path f : regularFiles(store, dir)) {
                 tempCount++;
                 tempBytes += Pruner.sizeOrZero(f);
             }
@@ -194,10 +195,11 @@ public final class DiskUsage {
         }
     }
 
-    private static List<Path> regularFiles(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) return List.of();
+    /** Regular files under a store directory; a symlink in its place is an error, links inside are not followed. */
+    private static List<Path> regularFiles(Store store, Path dir) throws IOException {
+        if (!StoreDirs.exists(store.layout(), dir)) return List.of();
         try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).toList();
+            return s.filter(StoreDirs::isRegularFile).toList();
         }
     }
 

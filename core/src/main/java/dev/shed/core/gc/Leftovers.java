@@ -4,9 +4,11 @@ import dev.shed.core.cache.CacheDir;
 import dev.shed.core.oci.Digest;
 import dev.shed.core.store.FileLocks;
 import dev.shed.core.store.Store;
+import dev.shed.core.store.StoreDirs;
 import dev.shed.core.store.StoreLayout;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +25,9 @@ import java.util.stream.Stream;
  *
  * <p>A file is stale when the lock its writer would hold is free: {@code <hex>.partial} ↔ {@code blob-<hex>},
  * {@code <id>.new} ↔ {@code ingest-<id>}, anything named after a manifest in tmp/ or cache/ ↔
- * {@code lower-<hex>}. Files with no such lock are stale once older than {@link #MIN_AGE}. Deleting a stale
+ * {@code lower-<hex>}. Files with no such lock are stale once older than {@link #MIN_AGE}. A symlink standing for
+ * one of these directories fails the search (nothing is deleted through it); a symlink inside one is a leftover
+ * like any file, and deleting it removes the link only. Deleting a stale
  * {@code .partial} gives up the resume offset of an interrupted download; that is what prune is for.
  */
 final class Leftovers {
@@ -60,7 +64,7 @@ final class Leftovers {
         for (Path dir : List.of(layout.root(), layout.stateDir(), layout.shedsDir(), layout.snapshotsDir())) {
             for (Path p : list(dir)) {
                 String name = p.getFileName().toString();
-                if (name.startsWith(".") && name.endsWith(".tmp") && Files.isRegularFile(p) && isOld(p)) out.add(stale(p));
+                if (name.startsWith(".") && name.endsWith(".tmp") && StoreDirs.isRegularFile(p) && isOld(p)) out.add(stale(p));
             }
         }
         return out;
@@ -77,21 +81,18 @@ final class Leftovers {
     /**
      * A data device's files and temps are named after its build lock, {@code layerdev-<layer-hex>.<key>}, with
      * something after (the key's own spelling is the builder's): stale when every such lock whose name prefixes
-     * {@code name} is free; with none on record, by age.
+     * {@code name} is free, or there is none; names without a layer hex, by age.
      */
     private boolean isStaleByDeviceLockOrAge(String name, Path p) throws IOException {
         Matcher m = HEX.matcher(name);
         if (!m.lookingAt()) return isOld(p);
-        boolean any = false;
         for (Path lock : list(layout.locksDir())) {
             String ln = lock.getFileName().toString();
             if (!ln.startsWith(LAYERDEV + m.group() + ".") || !ln.endsWith(".lock")) continue;
             String id = ln.substring(LAYERDEV.length(), ln.length() - ".lock".length());
-            if (!name.startsWith(id)) continue;
-            any = true;
-            if (!isFree(LAYERDEV + id)) return false;
+            if (name.startsWith(id) && !isFree(LAYERDEV + id)) return false;
         }
-        return any || isOld(p);
+        return true; // no build of it holds a lock (a build makes its lock file before its first file)
     }
 
     private boolean isFree(String lock) {
@@ -102,7 +103,7 @@ final class Leftovers {
 
     private static boolean isOld(Path p) {
         try {
-            return Files.getLastModifiedTime(p).toInstant().isBefore(Instant.now().minus(MIN_AGE));
+            return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(Instant.now().minus(MIN_AGE));
         } catch (IOException gone) {
             return false;
         }
@@ -112,8 +113,9 @@ final class Leftovers {
         return new Stale(p, dev.shed.core.store.FileTrees.size(p));
     }
 
-    private static List<Path> list(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) return List.of();
+    /** The entries of a store directory; a symlink in its place (or above it) is an error, never followed. */
+    private List<Path> list(Path dir) throws IOException {
+        if (!StoreDirs.exists(layout, dir)) return List.of();
         try (Stream<Path> s = Files.list(dir)) {
             return s.sorted().toList();
         }

@@ -12,6 +12,7 @@ import dev.shed.core.shed.ImageMounts;
 import dev.shed.core.shed.ShedCatalog;
 import dev.shed.core.store.FileLocks;
 import dev.shed.core.store.Store;
+import dev.shed.core.store.StoreDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -191,7 +192,8 @@ public final class Pruner {
                 return store.blobs().delete(Digest.parse(item.what()));
             case TEMP:
                 if (!Files.exists(item.path(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) return false;
-                dev.shed.core.store.FileTrees.delete(item.path());
+                // the directories holding it are checked again: one replaced by a symlink since the plan is refused
+                dev.shed.core.store.FileTrees.deleteInStore(store.layout(), item.path());
                 return true;
             default:
                 throw new IllegalStateException("unknown prune item " + item.kind());
@@ -200,7 +202,8 @@ public final class Pruner {
 
     static long sizeOrZero(Path p) {
         try {
-            return Files.size(p);
+            return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS).size();
         } catch (IOException e) {
             return 0;
         }

@@ -7,14 +7,11 @@ import dev.shed.core.oci.Descriptor;
 import dev.shed.core.oci.Digest;
 import dev.shed.core.oci.Manifest;
 import dev.shed.core.oci.MediaType;
-import dev.shed.core.store.AtomicFiles;
+import dev.shed.core.store.OutputTarget;
 import dev.shed.core.store.Store;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,7 +23,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * {@code shed image save}: named images as one OCI image layout tar (oci-layout, index.json with a ref.name per
  * image, blobs/sha256/…). The archive is deterministic: entries sorted by path, mtime 0, owner 0:0, no user names,
  * modes 0644/0755, index.json compact with entries sorted by name. So the same images always give the same bytes,
- * and save → load → save reproduces the archive exactly. The file appears atomically (temp file + rename).
+ * and save → load → save reproduces the archive exactly. A file appears atomically (see {@link OutputTarget}).
  */
 public final class ArchiveExporter {
     private final Store store;
@@ -38,6 +35,13 @@ public final class ArchiveExporter {
     }
 
     public void save(Iterable<String> names, Path output) throws IOException {
+        try (OutputTarget target = OutputTarget.open(output, false)) {
+            save(names, target);
+        }
+    }
+
+    /** Writes the archive to {@code output} (see {@link OutputTarget}) and commits it. */
+    public void save(Iterable<String> names, OutputTarget output) throws IOException {
         Map<String, Descriptor> entries = new TreeMap<>();
         Map<String, Digest> blobs = new TreeMap<>();
         for (String n : names) {
@@ -55,37 +59,26 @@ public final class ArchiveExporter {
                 }
             }
         }
-        Path parent = output.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, "." + output.getFileName() + ".", ".tmp");
-        try {
-            try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
-                 TarArchiveOutputStream tar = new TarArchiveOutputStream(file)) {
-                tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-                dir(tar, "blobs/");
-                dir(tar, "blobs/sha256/");
-                for (Digest d : blobs.values()) {
-                    long size = store.blobs().size(d);
-                    TarArchiveEntry e = fileEntry("blobs/sha256/" + d.hex(), size);
-                    tar.putArchiveEntry(e);
-                    try (InputStream in = store.blobs().open(d)) {
-                        long copied = in.transferTo(tar);
-                        if (copied != size) throw new IOException("blob " + d + " changed size while being saved");
-                    }
-                    tar.closeArchiveEntry();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(output.stream())) {
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            dir(tar, "blobs/");
+            dir(tar, "blobs/sha256/");
+            for (Digest d : blobs.values()) {
+                long size = store.blobs().size(d);
+                TarArchiveEntry e = fileEntry("blobs/sha256/" + d.hex(), size);
+                tar.putArchiveEntry(e);
+                try (InputStream in = store.blobs().open(d)) {
+                    long copied = in.transferTo(tar);
+                    if (copied != size) throw new IOException("blob " + d + " changed size while being saved");
                 }
-                file(tar, "index.json", indexJson(entries));
-                file(tar, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
-                tar.finish();
+                tar.closeArchiveEntry();
             }
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            AtomicFiles.move(tmp, output.toAbsolutePath());
-        } finally {
-            Files.deleteIfExists(tmp);
+            file(tar, "index.json", indexJson(entries));
+            file(tar, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
+            tar.finish();
         }
+        output.commit();
     }
 
     private void add(Map<String, Digest> blobs, Digest d) throws IOException {

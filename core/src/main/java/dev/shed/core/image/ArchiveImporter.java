@@ -15,6 +15,7 @@ import dev.shed.core.store.BlobMismatchException;
 import dev.shed.core.store.BlobWriter;
 import dev.shed.core.store.FileLocks;
 import dev.shed.core.store.Store;
+import dev.shed.core.store.StoreDirs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ public final class ArchiveImporter {
     }
 
     public List<Imported> importFrom(Path archive, Options options) throws IOException {
-        try (ImageSource source = ImageSource.open(archive, store.layout().tmpDir())) {
+        try (ImageSource source = ImageSource.open(archive, StoreDirs.ensure(store.layout(), store.layout().tmpDir()))) {
             return importFrom(source, options);
         }
     }

@@ -35,6 +35,26 @@ public final class EntryPaths {
         return String.join("/", parts);
     }
 
+    /** The longest name of one path component Linux (NAME_MAX) and EROFS accept, in bytes. */
+    public static final int NAME_MAX = 255;
+
+    /** Refuses a normalised path with a component longer than {@link #NAME_MAX} UTF-8 bytes: no filesystem could hold it. */
+    public static void checkComponentLengths(String path) {
+        int start = 0;
+        while (start <= path.length()) {
+            int slash = path.indexOf('/', start);
+            int end = slash < 0 ? path.length() : slash;
+            if (end - start > NAME_MAX / 3) { // only then can its UTF-8 exceed the limit
+                int bytes = path.substring(start, end).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                if (bytes > NAME_MAX) {
+                    throw new IllegalArgumentException("a name of " + bytes + " bytes in the path; Linux and EROFS allow " + NAME_MAX);
+                }
+            }
+            if (slash < 0) break;
+            start = slash + 1;
+        }
+    }
+
     public static String parent(String path) {
         int slash = path.lastIndexOf('/');
         return slash < 0 ? "" : path.substring(0, slash);

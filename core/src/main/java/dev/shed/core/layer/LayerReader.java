@@ -38,7 +38,10 @@ public final class LayerReader implements AutoCloseable {
     private final LayerBlob layer;
     private final InputStream compressed;
     private final RecordingTap tap;
-    private final TarArchiveInputStream tar;
+    /** Replaced after a sparse entry read by {@link LargePaxSparse} (the old one is stuck inside that entry). */
+    private TarArchiveInputStream tar;
+    /** The current entry's data when {@link LargePaxSparse} read the entry; else null. */
+    private LargePaxSparse.Data sparse;
     private TarArchiveEntry current;
     private String currentName;
     private final InputStream data = new EntryData();
@@ -125,22 +128,30 @@ public final class LayerReader implements AutoCloseable {
             }
             tap.startRecording();
             TarArchiveEntry e;
+            IOException failure = null;
             try {
                 e = tar.getNextEntry();
-            } catch (IOException endWithoutTrailer) {
-                // Some writers (umoci 0.4's insert, for one) end the tar right after the last entry's data, with
-                // no padding and no end blocks. Go's reader accepts that; so do we, but only when every entry's
-                // data was complete and the stream really ended (a cut inside data is still an error).
-                if (tap.atEof() && "Truncated TAR archive".equals(endWithoutTrailer.getMessage())) {
-                    currentName = null;
-                    current = null;
-                    verifyEnd();
-                    return null;
-                }
-                throw endWithoutTrailer;
+            } catch (IOException ex) {
+                failure = ex;
+                e = null;
             } finally {
                 lastRawHeaders = tap.stopRecording();
                 current = null;
+            }
+            LargePaxSparse.Entry big = null;
+            if (failure != null) {
+                // Some writers (umoci 0.4's insert, for one) end the tar right after the last entry's data, with
+                // no padding and no end blocks. Go's reader accepts that; so do we, but only when every entry's
+                // data was complete and the stream really ended (a cut inside data is still an error).
+                if (tap.atEof() && "Truncated TAR archive".equals(failure.getMessage())) {
+                    currentName = null;
+                    verifyEnd();
+                    return null;
+                }
+                big = LargePaxSparse.detect(lastRawHeaders, tap.recordingStart());
+                if (big == null) throw failure;
+                e = big.entry();
+                sparse = LargePaxSparse.data(big, tap);
             }
             if (e == null) {
                 currentName = null;
@@ -151,7 +162,10 @@ public final class LayerReader implements AutoCloseable {
             dataRead = 0;
             currentName = e.getName();
             where = currentName;
-            return convert(e);
+            ErofsEntry converted = convert(e);
+            if (big == null) return converted;
+            return new ErofsEntry(converted.path(), converted.type(), converted.permissions(), converted.uid(), converted.gid(),
+                    converted.mtimeSeconds(), converted.mtimeNanos(), big.realSize(), null, 0, 0, converted.xattrs());
         } catch (LayerFormatException ex) {
             throw explain(ex);
         } catch (RecordingTap.HeaderTooLargeException ex) {
@@ -255,6 +269,14 @@ public final class LayerReader implements AutoCloseable {
     /** Reads what the consumer left of the current entry; a short entry is a truncated layer. */
     private void drainCurrent() throws IOException {
         byte[] buf = new byte[65536];
+        if (sparse != null) {
+            while (sparse.read(buf, 0, buf.length) >= 0) {
+                // expanding and discarding: the data checks itself against its map
+            }
+            sparse = null;
+            tar = new TarArchiveInputStream(tap, StandardCharsets.UTF_8.name()); // at the next header
+            return;
+        }
         int n;
         while ((n = tar.read(buf, 0, buf.length)) >= 0) dataRead += n;
         long expected = current.isFile() && !current.isLink() ? (current.isSparse() ? current.getRealSize() : current.getSize()) : dataRead;
@@ -268,6 +290,7 @@ public final class LayerReader implements AutoCloseable {
         String path;
         try {
             path = EntryPaths.normalise(name);
+            EntryPaths.checkComponentLengths(path);
         } catch (IllegalArgumentException ex) {
             throw new LayerFormatException(layer.digest(), name, ex.getMessage());
         }
@@ -293,9 +316,10 @@ public final class LayerReader implements AutoCloseable {
                 try {
                     String target = EntryPaths.normalise(e.getLinkName() == null ? "" : e.getLinkName());
                     if (target.isEmpty()) throw new IllegalArgumentException("hardlink without a target");
+                    EntryPaths.checkComponentLengths(target);
                     b.linkTarget(target);
                 } catch (IllegalArgumentException ex) {
-                    throw new LayerFormatException(layer.digest(), name, "hardlink target '" + e.getLinkName() + "': " + ex.getMessage());
+                    throw new LayerFormatException(layer.digest(), name, "hardlink target '" + EntryPaths.shorten(e.getLinkName()) + "': " + ex.getMessage());
                 }
                 break;
             case CHAR_DEVICE:
@@ -370,7 +394,7 @@ public final class LayerReader implements AutoCloseable {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             try {
-                int n = tar.read(b, off, len);
+                int n = sparse != null ? sparse.read(b, off, len) : tar.read(b, off, len);
                 if (n > 0) dataRead += n;
                 return n;
             } catch (LayerFormatException ex) {

@@ -40,8 +40,44 @@ final class RawPaxHeaders {
         return last;
     }
 
+    /** The last 'x' header's records in order (repeated keys kept) and the entry's own 512-byte header. */
+    record Last(java.util.List<String[]> records, byte[] entryHeader) {}
+
+    /** Like {@link #parse}, keeping every record in order and the entry header; null when there is no 'x' header. */
+    static Last last(byte[] raw, long rawStart) {
+        java.util.List<String[]> last = null;
+        int i = (int) ((512 - rawStart % 512) % 512);
+        while (i + 512 <= raw.length) {
+            byte type = raw[i + 156];
+            long size = number(raw, i + 124, 12);
+            if (allZero(raw, i)) {
+                i += 512;
+                continue;
+            }
+            int content = i + 512;
+            long padded = (size + 511) & ~511L;
+            if (type == 'x' || type == 'X') {
+                if (content + size > raw.length) return null;
+                last = new java.util.ArrayList<>();
+                for (Map.Entry<String, byte[]> r : recordList(raw, content, (int) size)) {
+                    last.add(new String[] {r.getKey(), new String(r.getValue(), StandardCharsets.UTF_8)});
+                }
+            } else if (type != 'L' && type != 'K' && type != 'g') {
+                return last == null ? null : new Last(last, java.util.Arrays.copyOfRange(raw, i, i + 512));
+            }
+            i = (int) Math.min(Integer.MAX_VALUE, content + padded);
+        }
+        return null;
+    }
+
     private static Map<String, byte[]> records(byte[] b, int off, int len) {
         Map<String, byte[]> out = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> r : recordList(b, off, len)) out.put(r.getKey(), r.getValue());
+        return out;
+    }
+
+    private static java.util.List<Map.Entry<String, byte[]>> recordList(byte[] b, int off, int len) {
+        java.util.List<Map.Entry<String, byte[]>> out = new java.util.ArrayList<>();
         int p = off;
         int end = off + len;
         while (p < end) {
@@ -57,7 +93,7 @@ final class RawPaxHeaders {
             String key = new String(b, keyStart, eq - keyStart, StandardCharsets.UTF_8);
             int valEnd = b[recEnd - 1] == '\n' ? recEnd - 1 : recEnd;
             byte[] value = java.util.Arrays.copyOfRange(b, eq + 1, Math.max(eq + 1, valEnd));
-            out.put(key, value);
+            out.add(Map.entry(key, value));
             p = recEnd;
         }
         return out;

@@ -11,6 +11,7 @@ import dev.shed.core.progress.Progress;
 import dev.shed.core.store.AtomicFiles;
 import dev.shed.core.store.FileLocks;
 import dev.shed.core.store.Store;
+import dev.shed.core.store.StoreDirs;
 import dev.shed.core.store.StoreLayout;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,8 +72,8 @@ public final class Materializer {
             boolean shared = options.layout() == MaterializeOptions.Layout.SHARED;
             // with diff_ids, checked while read; a shared lower needs a blob only for a layer without a data device
             List<LayerBlob> layers = shared ? sharedLayers(m) : new ImageReader(store).layers(m);
-            Files.createDirectories(layout.tmpDir());
-            Files.createDirectories(layout.cacheDir());
+            StoreDirs.ensure(layout, layout.tmpDir()); // never through a symlink (StoreDirs)
+            StoreDirs.ensure(layout, layout.cacheDir());
             String id = "lower-" + manifest.hex() + "-" + UUID.randomUUID(); // full hex: prune tells live from abandoned by the lower lock
             Path tmp = layout.tmpDir().resolve(id + ".erofs");
             Path scratch = layout.tmpDir().resolve(id + ".d");
@@ -92,6 +93,7 @@ public final class Materializer {
                     ch.force(true);
                 }
                 long size = Files.size(tmp);
+                StoreDirs.setMode(tmp, StoreDirs.READ_ONLY_MODE); // 0444 whatever the umask: nobody rewrites a lower
                 LowerRecord record = record(manifest, size, devices);
                 // record gone first, then the image, then the new record: a crash anywhere leaves no record that
                 // vouches for an image it doesn't describe
@@ -181,16 +183,18 @@ public final class Materializer {
     private Lower currentLower(Digest manifest) throws IOException {
         StoreLayout layout = store.layout();
         try {
+            Path image = layout.erofsLower(manifest);
+            // a symlink in the place of the lower, its record or a device is never served (nor read)
+            if (!StoreDirs.isRegularFile(image) || !StoreDirs.isRegularFile(layout.erofsLowerRecord(manifest))) return null;
             LowerRecord have = LowerRecord.read(layout, manifest);
             if (have == null) return null;
-            Path image = layout.erofsLower(manifest);
             long size = Files.size(image);
             if (!have.key().equals(record(manifest, size, List.of()).key()) || have.size() != size) return null;
             List<Path> devices = have.devicePaths(layout);
             for (int i = 0; i < devices.size(); i++) {
                 Path dev = devices.get(i);
                 LowerRecord.Device d = have.devices().get(i);
-                if (Files.size(dev) != d.blocks() * 4096 || !Files.exists(Path.of(dev + ".idx"))) return null;
+                if (!StoreDirs.isRegularFile(dev) || Files.size(dev) != d.blocks() * 4096 || !Files.exists(Path.of(dev + ".idx"))) return null;
             }
             return new Lower(manifest, image, size, false, have.devicePaths(layout));
         } catch (NoSuchFileException | IllegalArgumentException e) {

@@ -1,6 +1,7 @@
 package dev.shed.core.shed;
 
 import dev.shed.core.materialize.Lower;
+import dev.shed.core.store.StoreDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,10 +42,10 @@ public final class MountRunner implements ShedRunner {
                 throw new IOException("shed start " + shed.name() + ": store path " + s + " contains ',' or ':', which overlayfs options cannot carry");
             }
         }
-        Files.createDirectories(p.lowerMount());
-        Files.createDirectories(p.rootfs());
-        Files.createDirectories(p.upper());
-        Files.createDirectories(p.work());
+        StoreDirs.createDirectories(p.lowerMount());
+        StoreDirs.createDirectories(p.rootfs());
+        StoreDirs.createDirectories(p.upper());
+        StoreDirs.createDirectories(p.work(), StoreDirs.PRIVATE_DIR_MODE);
         if (!table.isMountPoint(p.lowerMount())) mounter.mount(lower, p.lowerMount());
         try {
             HostCommand.run("mount", "-t", "overlay", "overlay", "-o",

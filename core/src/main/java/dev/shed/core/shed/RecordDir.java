@@ -1,8 +1,10 @@
 package dev.shed.core.shed;
 
 import dev.shed.core.store.AtomicFiles;
+import dev.shed.core.store.StoreDirs;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,10 +76,11 @@ final class RecordDir<T> {
     /** Data directories without a record: left by a crash during create or rm. */
     List<Path> orphanDataDirs() throws IOException {
         List<Path> out = new ArrayList<>();
-        if (!Files.isDirectory(dir)) return out;
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return out;
+        StoreDirs.requireDirectory(dir); // a symlink here would make prune delete what it points at
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.sorted().toList()) {
-                if (Files.isDirectory(p) && !Files.exists(file(p.getFileName().toString()))) out.add(p);
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && !Files.exists(file(p.getFileName().toString()))) out.add(p);
             }
         }
         return out;

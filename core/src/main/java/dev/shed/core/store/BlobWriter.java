@@ -54,7 +54,14 @@ public final class BlobWriter implements AutoCloseable {
         this.expectedSize = expectedSize;
         this.lock = lock;
         if (!resume) Files.deleteIfExists(file);
-        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        // NOFOLLOW: a symlink planted under the ingest name must not be written through
+        try {
+            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.FileSystemException e) {
+            if (Files.isSymbolicLink(file)) throw StoreLinkException.of(file);
+            throw e;
+        }
         if (resume) rehashExisting();
     }
 

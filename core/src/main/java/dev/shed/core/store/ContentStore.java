@@ -7,9 +7,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -19,9 +19,6 @@ import java.util.stream.Stream;
  * atomic rename), so a blob file that exists is always complete and correct. Blobs are read-only on disk.
  */
 public final class ContentStore {
-    private static final EnumSet<PosixFilePermission> READ_ONLY = EnumSet.of(
-            PosixFilePermission.OWNER_READ, PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
-
     private final StoreLayout layout;
     private final FileLocks locks;
 
@@ -30,8 +27,9 @@ public final class ContentStore {
         this.locks = locks;
     }
 
+    /** Whether the blob is stored: a regular file of that name (a symlink planted there is not a blob). */
     public boolean exists(Digest d) {
-        return Files.isRegularFile(layout.blob(d));
+        return StoreDirs.isRegularFile(layout.blob(d));
     }
 
     public Path path(Digest d) {
@@ -40,25 +38,28 @@ public final class ContentStore {
 
     public long size(Digest d) throws IOException {
         try {
-            return Files.size(layout.blob(d));
+            return Files.readAttributes(layout.blob(d), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
         } catch (NoSuchFileException e) {
             throw new BlobNotFoundException(d);
         }
     }
 
+    /** Opens a blob for reading; a symlink in its place is refused ({@link StoreLinkException}), never followed. */
     public InputStream open(Digest d) throws IOException {
+        Path p = layout.blob(d);
         try {
-            return Files.newInputStream(layout.blob(d));
+            return Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
             throw new BlobNotFoundException(d);
+        } catch (java.nio.file.FileSystemException e) {
+            if (Files.isSymbolicLink(p)) throw StoreLinkException.of(p);
+            throw e;
         }
     }
 
     public byte[] read(Digest d) throws IOException {
-        try {
-            return Files.readAllBytes(layout.blob(d));
-        } catch (NoSuchFileException e) {
-            throw new BlobNotFoundException(d);
+        try (InputStream in = open(d)) {
+            return in.readAllBytes();
         }
     }
 
@@ -68,7 +69,7 @@ public final class ContentStore {
      * {@code resume}: keep bytes of an earlier interrupted attempt (see {@link BlobWriter#offset()}).
      */
     public BlobWriter writer(Digest expected, long expectedSize, boolean resume) throws IOException {
-        Files.createDirectories(layout.ingestDir());
+        StoreDirs.ensure(layout, layout.ingestDir());
         FileLocks.Held lock = locks.exclusive("blob-" + expected.hex());
         try {
             return new BlobWriter(this, layout.ingestDir().resolve(expected.hex() + ".partial"), expected, expectedSize,
@@ -81,7 +82,7 @@ public final class ContentStore {
 
     /** Starts writing a blob whose digest is not known in advance (e.g. a layer being generated). */
     public BlobWriter writerForNewContent() throws IOException {
-        Files.createDirectories(layout.ingestDir());
+        StoreDirs.ensure(layout, layout.ingestDir());
         String id = UUID.randomUUID().toString();
         FileLocks.Held lock = locks.exclusive("ingest-" + id);
         try {
@@ -116,23 +117,27 @@ public final class ContentStore {
 
     void publish(Path ingested, Digest digest) throws IOException {
         Path target = layout.blob(digest);
-        Files.createDirectories(target.getParent());
-        if (Files.exists(target)) {
+        StoreDirs.ensure(layout, layout.blobsDir());
+        if (exists(digest)) {
             Files.deleteIfExists(ingested);
             return;
         }
         try {
-            Files.setPosixFilePermissions(ingested, READ_ONLY);
+            StoreDirs.setMode(ingested, StoreDirs.READ_ONLY_MODE);
         } catch (UnsupportedOperationException ignored) {
             // non-POSIX filesystem
         }
-        AtomicFiles.move(ingested, target);
+        AtomicFiles.move(ingested, target); // replaces a symlink planted under the blob's name
     }
 
     /** Every blob digest on disk (files with non-digest names are ignored). */
     public List<Digest> list() {
         List<Digest> out = new ArrayList<>();
-        if (!Files.isDirectory(layout.blobsDir())) return out;
+        try {
+            if (!StoreDirs.exists(layout, layout.blobsDir())) return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         try (Stream<Path> s = Files.list(layout.blobsDir())) {
             s.forEach(p -> {
                 String name = p.getFileName().toString();
@@ -153,7 +158,7 @@ public final class ContentStore {
      */
     public List<Path> staleIngestFiles(java.time.Duration minAge) throws IOException {
         List<Path> out = new ArrayList<>();
-        if (!Files.isDirectory(layout.ingestDir())) return out;
+        if (!StoreDirs.exists(layout, layout.ingestDir())) return out;
         java.time.Instant cutoff = java.time.Instant.now().minus(minAge);
         try (Stream<Path> s = Files.list(layout.ingestDir())) {
             for (Path p : (Iterable<Path>) s::iterator) {
@@ -161,7 +166,7 @@ public final class ContentStore {
                 String lockName = name.endsWith(".partial") ? "blob-" + name.substring(0, name.length() - 8)
                         : name.endsWith(".new") ? "ingest-" + name.substring(0, name.length() - 4) : null;
                 if (lockName == null) continue;
-                if (Files.getLastModifiedTime(p).toInstant().isAfter(cutoff)) continue;
+                if (Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isAfter(cutoff)) continue;
                 var held = locks.tryExclusive(lockName);
                 if (held.isEmpty()) continue;
                 held.get().close();

@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -158,20 +162,46 @@ public final class FileLocks {
     }
 
     private FileChannel openLockFile(String name) {
+        Path file = dir.resolve(name + ".lock");
         try {
-            Files.createDirectories(dir);
-            return FileChannel.open(dir.resolve(name + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.READ);
+            StoreDirs.ensureDirectory(dir, StoreDirs.PRIVATE_DIR_MODE);
+            try {
+                FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                        StandardOpenOption.READ), PosixFilePermissions.asFileAttribute(StoreDirs.PRIVATE_FILE_MODE));
+                StoreDirs.setMode(file, StoreDirs.PRIVATE_FILE_MODE); // exactly 0600, whatever the umask
+                return ch;
+            } catch (FileAlreadyExistsException exists) {
+                return FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            }
+        } catch (StoreLinkException ex) {
+            throw new UncheckedIOException(ex);
         } catch (IOException ex) {
+            if (Files.isSymbolicLink(file)) throw new UncheckedIOException(StoreLinkException.of(file));
             throw new UncheckedIOException("cannot open lock " + name + " in " + dir, ex);
         }
     }
 
+    /**
+     * Blocks for the OS lock. POSIX locks belong to processes, not threads, so the kernel's deadlock check (EDEADLK,
+     * "Resource deadlock avoided") also fires on cycles that only exist at process level — process A's thread 1
+     * waits for a lock B holds while B's thread 2 waits for one A's thread 2 holds, each holder about to finish
+     * (parallel data-device builds of two materializations sharing layers do this). Such a wait is retried after a
+     * short pause instead of failing the command.
+     */
     private static FileLock lockOs(FileChannel ch, boolean shared, String name) {
-        try {
-            return ch.lock(0, Long.MAX_VALUE, shared);
-        } catch (IOException ex) {
-            throw new UncheckedIOException("cannot lock " + name, ex);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return ch.lock(0, Long.MAX_VALUE, shared);
+            } catch (IOException ex) {
+                String why = String.valueOf(ex.getMessage()).toLowerCase(java.util.Locale.ROOT);
+                if (!why.contains("deadlock") || attempt >= 10_000) throw new UncheckedIOException("cannot lock " + name, ex);
+                try {
+                    Thread.sleep(5 + java.util.concurrent.ThreadLocalRandom.current().nextInt(20));
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new UncheckedIOException("interrupted while waiting for lock " + name, ex);
+                }
+            }
         }
     }
 }

@@ -26,11 +26,14 @@ public final class Store {
         this.names = new ImageNames(layout, locks, blobs);
     }
 
-    /** Opens (creating when absent) the store at {@code root}. */
+    /**
+     * Opens (creating when absent) the store at {@code root}. Directories are created with fixed modes and a symlink
+     * below the root where a store directory belongs is an error (see {@link StoreDirs}).
+     */
     public static Store open(Path root) throws IOException {
         StoreLayout layout = new StoreLayout(root);
-        Files.createDirectories(layout.blobsDir());
-        Files.createDirectories(layout.stateDir());
+        StoreDirs.ensure(layout, layout.blobsDir());
+        StoreDirs.ensure(layout, layout.stateDir());
         if (!Files.exists(layout.ociLayoutFile())) {
             AtomicFiles.write(layout.ociLayoutFile(), "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
         }

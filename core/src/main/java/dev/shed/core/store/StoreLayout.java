@@ -1,6 +1,8 @@
 package dev.shed.core.store;
 
 import dev.shed.core.oci.Digest;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -12,6 +14,15 @@ public record StoreLayout(Path root) {
 
     public StoreLayout {
         root = root.toAbsolutePath().normalize();
+        // A root that is itself a symlink (a store kept on another disk) is used through its target: nothing below
+        // the root is ever followed through a link (StoreDirs), and the root's own name must not count as one.
+        if (Files.isSymbolicLink(root)) {
+            try {
+                root = root.toRealPath();
+            } catch (IOException dangling) {
+                // left as named: creating the store there fails with the path in the message
+            }
+        }
     }
 
     public Path ociLayoutFile() { return root.resolve("oci-layout"); }

@@ -56,6 +56,10 @@ class ConfigFileTest {
                 .hasMessageContaining("eviction.policy").hasMessageContaining("fifo");
         assertThatThrownBy(() -> f.set(ConfigKey.CACHE_BUDGET, "lots")).hasMessageContaining("cache.budget").hasMessageContaining("lots");
         assertThatThrownBy(() -> f.set(ConfigKey.PULL_CONCURRENCY, "0")).hasMessageContaining("pull.concurrency");
+        assertThatThrownBy(() -> f.set(ConfigKey.CACHE_BUDGET, "0.0001K"))
+                .hasMessage("invalid value '0.0001K' for cache.budget: '0.0001K' is less than one byte");
+        assertThatThrownBy(() -> f.set(ConfigKey.CACHE_BUDGET, "0"))
+                .hasMessage("invalid value '0' for cache.budget: a budget must be at least 1 byte ('none' for no limit)");
         assertThatThrownBy(() -> f.set(ConfigKey.REGISTRIES_INSECURE, "http://x")).hasMessageContaining("registries.insecure");
         assertThatThrownBy(() -> ConfigKey.of("cache.size")).hasMessageContaining("unknown config key 'cache.size'");
         assertThat(Files.exists(f.path())).isFalse();
@@ -81,6 +85,9 @@ class ConfigFileTest {
         assertThat(ByteSizes.parse("10GB")).isEqualTo(10_000_000_000L);
         assertThat(ByteSizes.parse("1.5k")).isEqualTo(1536);
         assertThat(ByteSizes.parse("0")).isZero();
+        assertThat(ByteSizes.parse("0.5K")).isEqualTo(512);
+        assertThatThrownBy(() -> ByteSizes.parse("0.0001K")).hasMessage("'0.0001K' is less than one byte");
+        assertThatThrownBy(() -> ByteSizes.parse("0.5")).hasMessage("'0.5' is less than one byte");
         assertThatThrownBy(() -> ByteSizes.parse("-1")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ByteSizes.parse("10X")).isInstanceOf(IllegalArgumentException.class);
     }

@@ -241,6 +241,30 @@ class ArchiveImporterTest {
     }
 
     @Test
+    void configsShedCouldNotReadAreRefusedBeforeAnythingIsStored() throws Exception {
+        byte[] tar = new TarLayerBuilder().file("a", "a").tar();
+        java.util.Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("not JSON", "this is not json");
+        cases.put("not an object", "[1, 2]");
+        cases.put("too few diff_ids", "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}");
+        cases.put("not a digest", "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"md5:abc\"]}}");
+        cases.put("not the tar's digest", "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + Digest.of(new byte[] {1}) + "\"]}}");
+        int i = 0;
+        for (var c : cases.entrySet()) {
+            OciLayoutBuilder b = new OciLayoutBuilder(tmp.resolve("layout" + i++));
+            Descriptor l = b.blob(MediaType.OCI_LAYER_TAR, tar);
+            Descriptor cfg = b.blob(MediaType.OCI_CONFIG, c.getValue().getBytes(StandardCharsets.UTF_8));
+            Descriptor m = b.blob(MediaType.OCI_MANIFEST, dev.shed.core.image.build.ImageAssembler.manifest(cfg, List.of(l)));
+            b.name("bad", m);
+            Store store = store();
+            assertThatThrownBy(() -> load(store, b.dir(), new ArchiveImporter.Options("bad:1", null, null, null))).as(c.getKey())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("config " + cfg.digest());
+            assertThat(store.names().list()).as(c.getKey()).isEmpty();
+            assertThat(store.blobs().exists(l.digest())).as(c.getKey() + ": nothing stored").isFalse();
+        }
+    }
+
+    @Test
     void notAnArchiveIsRefusedClearly() throws Exception {
         Path junk = tmp.resolve("junk.tar");
         Files.writeString(junk, "this is not a tar file at all, just some text that goes on for a while ".repeat(20));

@@ -15,6 +15,7 @@ import dev.shed.core.materialize.Lower;
 import dev.shed.core.materialize.MaterializeOptions;
 import dev.shed.core.materialize.Materializer;
 import dev.shed.core.progress.Progress;
+import dev.shed.core.testing.Integration;
 import dev.shed.core.testing.SpecialTrees;
 import dev.shed.core.testing.Processes;
 import dev.shed.core.testing.TarLayerBuilder;
@@ -136,8 +137,8 @@ class RootfsImporterTest {
     /**
      * Issue 11: the import read only user.* xattrs, decoded their values as UTF-8 (0xff00fe80 came back as
      * efbfbd00efbfbdefbfbd) and opened every FIFO (blocking forever). Oracles, none of them shed's: getfattr on the
-     * source against getfattr on GNU tar's extraction of the stored layer and on the kernel's mount of the
-     * materialized lower; commons-compress and the kernel's stat for owners, types and device numbers.
+     * source against getfattr on GNU tar's and umoci's extraction of the stored layer and on the kernel's mount of
+     * the materialized lower; commons-compress and the kernel's stat for owners, types and device numbers.
      */
     @Test
     void everyXattrAndSpecialFileReachesTheLayerAndTheMountedLowerExactly() throws Exception {
@@ -170,6 +171,21 @@ class RootfsImporterTest {
         Path extracted = Files.createDirectories(tmp.resolve("gnu-tar"));
         Processes.check(extracted, "tar", "--xattrs", "--xattrs-include=*", "-xpf", layerTar.toString());
         assertThat(SpecialTrees.xattrs(extracted)).as("GNU tar's extraction of the layer").isEqualTo(want);
+
+        // umoci, the OCI unpacker, as a third reader: it refuses security.selinux ("forbidden xattr") and, like Go's
+        // tar, takes an empty PAX value for "unset"; everything else must come out byte for byte.
+        Integration.requireTool("umoci");
+        Path bundle = tmp.resolve("bundle");
+        Processes.check(null, "umoci", "unpack", "--image", tmp.resolve("store") + ":docker.io/library/special:latest",
+                bundle.toString());
+        Map<String, Map<String, String>> umociWants = new java.util.TreeMap<>();
+        want.forEach((path, x) -> {
+            Map<String, String> kept = new java.util.TreeMap<>(x);
+            kept.remove("security.selinux");
+            kept.values().removeIf(String::isEmpty);
+            if (!kept.isEmpty()) umociWants.put(path, kept);
+        });
+        assertThat(SpecialTrees.xattrs(bundle.resolve("rootfs"))).as("umoci unpack").isEqualTo(umociWants);
 
         Lower lower = new Materializer(store, MaterializeOptions.defaults(), Progress.NONE).materialize(target.digest());
         Path mnt = Files.createDirectories(tmp.resolve("mnt"));

@@ -124,6 +124,34 @@ class LayerReaderTest {
     }
 
     @Test
+    void sparseFilesOfThreeGibibytesFromGnuTarInEveryFormat() throws Exception {
+        Integration.requireTool("tar");
+        Path src = Files.createDirectories(tmp.resolve("big-sparse"));
+        Path f = ThreeGibSparse.make(src.resolve("disk.img"));
+        Files.writeString(src.resolve("after"), "the entry after the sparse one");
+        for (String format : List.of("posix", "posix-0.0", "posix-0.1", "gnu", "oldgnu")) {
+            Path tar = tmp.resolve("sparse-" + format + ".tar");
+            List<String> cmd = new ArrayList<>(List.of("tar", "--sparse", "--format=" + format.replaceAll("-.*", "")));
+            if (format.contains("-")) cmd.add("--sparse-version=" + format.substring(format.indexOf('-') + 1));
+            cmd.addAll(List.of("-cf", tar.toString(), "disk.img", "after"));
+            Processes.check(src, cmd.toArray(String[]::new));
+            assertThat(Files.size(tar)).as(format + " tar is sparse").isLessThan(1 << 20);
+            LayerBlob b = new LayerBlob(new Descriptor(MediaType.OCI_LAYER_TAR, Digest.of(Files.readAllBytes(tar)), Files.size(tar)),
+                    () -> Files.newInputStream(tar));
+            try (LayerReader r = LayerReader.open(b, null)) {
+                ErofsEntry e = r.next();
+                assertThat(e.path()).as(format).isEqualTo("disk.img");
+                assertThat(e.size()).as(format).isEqualTo(ThreeGibSparse.SIZE);
+                assertThat(ThreeGibSparse.firstDifference(f, r.data())).as(format + ": first byte that differs from the source").isEqualTo(-1);
+                ErofsEntry after = r.next();
+                assertThat(after.path()).as(format).isEqualTo("after");
+                assertThat(new String(r.data().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("the entry after the sparse one");
+                assertThat(r.next()).isNull();
+            }
+        }
+    }
+
+    @Test
     void multiMemberGzipIsReadToTheEnd() throws IOException {
         byte[] tar = new TarLayerBuilder().file("a", "1").file("b", "2").tar();
         int cut = 1024; // header+data of "a"

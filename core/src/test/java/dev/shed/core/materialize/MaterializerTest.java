@@ -152,6 +152,54 @@ class MaterializerTest {
     }
 
     @Test
+    void aThreeGibibyteSparseFileFromGnuTarMountsWithTheSourcesContentAndAStillSmallLower() throws Exception {
+        Integration.requireTool("tar");
+        Integration.requireTool("sha256sum");
+        Integration.requireRoot();
+        Path src = Files.createDirectories(tmp.resolve("src/var/lib"));
+        Path disk = dev.shed.core.layer.ThreeGibSparse.make(src.resolve("disk.img"));
+        String expected = Processes.check(null, "sha256sum", disk.toString()).substring(0, 64);
+        Path tar = tmp.resolve("layer.tar");
+        Processes.check(tmp.resolve("src"), "tar", "--sparse", "--format=posix", "-cf", tar.toString(), "var");
+        OciLayoutBuilder layout = new OciLayoutBuilder(tmp.resolve("store"));
+        Digest m = layout.image("sparse", OciLayoutBuilder.Layer.gzip(new TarLayerBuilder()),
+                new OciLayoutBuilder.Layer(dev.shed.core.oci.MediaType.OCI_LAYER_TAR, Files.readAllBytes(tar))).digest();
+        Files.delete(disk); // the source's digest is known; free the page cache's worth of zeros for the mount
+        Lower lower = new Materializer(Store.open(layout.dir()), MaterializeOptions.defaults(), Progress.NONE).materialize(m);
+        assertThat(lower.size()).as("holes compress away").isLessThan(64L << 20);
+        ErofsOracle.mounted(lower.path(), tmp.resolve("mnt"), mnt -> {
+            Path mounted = mnt.resolve("var/lib/disk.img");
+            assertThat(Files.size(mounted)).isEqualTo(dev.shed.core.layer.ThreeGibSparse.SIZE);
+            assertThat(Processes.check(null, "sha256sum", mounted.toString()).substring(0, 64)).isEqualTo(expected);
+        });
+    }
+
+    @Test
+    void overlongNamesAndOverdeepPathsFailInOneShortLineNamingLayerAndEntry() throws Exception {
+        OciLayoutBuilder layout = new OciLayoutBuilder(tmp.resolve("store"));
+        String longName = "n".repeat(300);
+        var longLayer = OciLayoutBuilder.Layer.gzip(new TarLayerBuilder().dir("etc").file("etc/" + longName, "x"));
+        Digest m = layout.image("long", longLayer).digest();
+        Store store = Store.open(layout.dir());
+        assertThatThrownBy(() -> new Materializer(store, MaterializeOptions.defaults(), Progress.NONE).materialize(m))
+                .isInstanceOf(LayerFormatException.class)
+                .hasMessageStartingWith("layer " + Digest.of(longLayer.bytes()) + " entry 'etc/nnnn")
+                .hasMessageContaining("300 bytes")
+                .extracting(Throwable::getMessage).matches(msg -> msg.length() < 400 && !msg.contains("\n"), "short, one line");
+        assertNothingCached(store, m);
+
+        Integration.requireTool("mkfs.erofs");
+        String deep = "d/".repeat(3000) + "leaf";
+        var deepLayer = OciLayoutBuilder.Layer.gzip(new TarLayerBuilder().file(deep, "deep"));
+        Digest d = layout.image("deep", deepLayer).digest();
+        assertThatThrownBy(() -> new Materializer(store, MKFS, Progress.NONE).materialize(d))
+                .hasMessageStartingWith("layer " + Digest.of(deepLayer.bytes()) + " entry 'd/d/d/")
+                .hasMessageContaining("/d/d/leaf'").hasMessageContaining("too long")
+                .extracting(Throwable::getMessage).matches(msg -> msg.length() < 400 && !msg.contains("\n"), "short, one line");
+        assertNothingCached(store, d);
+    }
+
+    @Test
     void aCorruptedLayerBlobIsRefusedNamingImageAndLayerAndLeavesNothingInTheCache() throws Exception {
         for (MaterializeOptions options : List.of(MaterializeOptions.defaults(), MKFS)) {
             if (options == MKFS) Integration.requireTool("mkfs.erofs");

@@ -17,6 +17,12 @@ import java.util.TreeMap;
  */
 public final class SpecialTrees {
     /** cap_net_raw+p as setcap writes it (VFS_CAP_REVISION_2): binary, with NUL bytes. */
+    /** posix_acl_xattr v2: user::rw- user:1000:rwx group::r-- mask::rwx other::r-- */
+    private static final String ACL_ACCESS = "02000000" + "01000600ffffffff" + "02000700e8030000" + "04000400ffffffff"
+            + "10000700ffffffff" + "20000400ffffffff";
+    /** default: user::rwx user:1000:rwx group::r-x mask::rwx other::r-x */
+    private static final String ACL_DEFAULT = "02000000" + "01000700ffffffff" + "02000700e8030000" + "04000500ffffffff"
+            + "10000700ffffffff" + "20000500ffffffff";
     public static final String CAPABILITY = "0100000200200000000000000000000000000000";
 
     private SpecialTrees() {}
@@ -25,7 +31,7 @@ public final class SpecialTrees {
      * A FIFO, char and block devices (one with a minor above 255), a unix socket, a file with
      * security.capability, security.selinux, trusted.x and user.bin=0xff00fe80 plus its hardlink, a symlink with a
      * trusted xattr of its own, xattrs on the FIFO, a device, a directory and the root, an empty value, and a file
-     * over 1 MiB (streamed, not read ahead) with a 300-byte value.
+     * over 1 MiB (streamed, not read ahead) with a 300-byte value, and POSIX ACLs (access and default).
      */
     public static Path make(Path root) throws IOException, InterruptedException {
         Integration.requireRoot();
@@ -45,7 +51,10 @@ public final class SpecialTrees {
                 + " && setfattr -h -n trusted.sym -v 0xbeef link && setfattr -n trusted.fifo -v 0x0102 p"
                 + " && setfattr -n trusted.dev -v 0xaa null && setfattr -n trusted.dir -v 0x01 d"
                 + " && setfattr -n user.empty d && setfattr -n user.big -v 0x" + "5a".repeat(300) + " big"
-                + " && setfattr -n trusted.root -v 0x00 .");
+                + " && setfattr -n trusted.root -v 0x00 . && echo acl > acl"
+                // POSIX ACLs as the kernel stores them (setfacl's bytes): user 1000 rwx on a file, a default ACL on d
+                + " && setfattr -n system.posix_acl_access -v 0x" + ACL_ACCESS + " acl"
+                + " && setfattr -n system.posix_acl_default -v 0x" + ACL_DEFAULT + " d");
         try (ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             s.bind(UnixDomainSocketAddress.of(root.resolve("sock")));
         }

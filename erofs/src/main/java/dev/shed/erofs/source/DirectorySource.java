@@ -23,10 +23,10 @@ import java.nio.file.Path;
 public final class DirectorySource {
     /** Where the entries go: an {@link ErofsWriter}, or anything else that takes them in the same form. */
     public interface Sink {
-        /** Any entry without data: directory, symlink, hardlink (target is the first path of the inode), device, fifo, socket. */
+        /** An entry without data: directory, symlink, hardlink (to the inode's first path), device, fifo, socket. */
         void add(ErofsEntry entry) throws IOException;
 
-        /** A regular file; {@code data} is its content as read now (its length may differ from the size if the file changed). */
+        /** A regular file; {@code data} is its content as read now (a file that changed may give more or less). */
         void add(ErofsEntry file, InputStream data) throws IOException;
     }
 
@@ -51,7 +51,8 @@ public final class DirectorySource {
     }
 
     public void writeTo(Sink sink) throws IOException {
-        try (ReadAheadWalk walk = new ReadAheadWalk(root)) {
+        // A symlink to the tree is followed here only, so the root entry is the directory's, not the link's.
+        try (ReadAheadWalk walk = new ReadAheadWalk(root.toRealPath())) {
             for (ReadAheadWalk.Item item = walk.next(); item != null; item = walk.next()) {
                 if (item.data() != null) {
                     sink.add(item.entry(), new ByteArrayInputStream(item.data()));

@@ -24,11 +24,12 @@ import java.util.TreeMap;
  * opened and a symlink's own attributes are read, never its target's.
  *
  * <p>Through JNA's direct mapping (one JNI call per system call, no proxy), because Java 17 has no supported
- * foreign-function API; see docs/erofs.md ("Extended attributes"). JNA's native stub is loaded on first use, so
- * commands that never read a directory tree never load it. An instance keeps its buffers between calls: use one
- * per thread.
+ * foreign-function API; see docs/erofs.md ("Why JNA, and what it costs"). JNA's native stub is loaded on first
+ * use, so commands that never read a directory tree never load it. An instance keeps its buffers between calls:
+ * use one per thread.
  */
 public final class NativeXattrs {
+    /** errno values of Linux on x86-64 and aarch64 (the generic ones). */
     private static final int ERANGE = 34;
     private static final int ENODATA = 61;
     private static final int EOPNOTSUPP = 95;
@@ -57,6 +58,7 @@ public final class NativeXattrs {
         byte[] cPath = cString(path.toString().getBytes(FILE_NAMES));
         SortedMap<String, byte[]> out = new TreeMap<>();
         int listed = list(path, cPath);
+        if (listed == 0) return out;   // most files: one system call
         byte[] list = names.getByteArray(0, listed);
         for (int start = 0; start < listed; ) {
             int end = start;
@@ -94,10 +96,12 @@ public final class NativeXattrs {
             } catch (LastErrorException e) {
                 if (e.getErrorCode() == ENODATA) return null;
                 if (e.getErrorCode() != ERANGE) {
-                    throw failure("read extended attribute " + new String(name, StandardCharsets.UTF_8) + " of", path, e);
+                    String what = "read extended attribute " + new String(name, StandardCharsets.UTF_8) + " of";
+                    throw failure(what, path, e);
                 }
             }
-            value = new Memory(Math.max(value.size() * 2, askedSize(() -> Libc.lgetxattr(cPath, cName, null, 0), path)));
+            long asked = askedSize(() -> Libc.lgetxattr(cPath, cName, null, 0), path);
+            value = new Memory(Math.max(value.size() * 2, asked));
         }
     }
 
@@ -141,7 +145,16 @@ public final class NativeXattrs {
 
     /** libc's calls, bound once by JNA's direct mapping (static natives; ssize_t and size_t are 64-bit here). */
     private static final class Libc {
+        /** Held so it stays configured: JNA logs its own failures with stack traces; ours is the one-line error. */
+        private static final java.util.logging.Logger JNA_LOG = java.util.logging.Logger.getLogger("com.sun.jna");
+
         static {
+            JNA_LOG.setLevel(java.util.logging.Level.SEVERE);
+            // Without this, JNA's NativeLibrary runs `/sbin/ldconfig -p` on Linux to learn library directories:
+            // a process spawn (~0.07 s CPU) for nothing, since libc.so.6 is found by the dynamic loader itself.
+            if (System.getProperty("jna.platform.library.path") == null) {
+                System.setProperty("jna.platform.library.path", "");
+            }
             Native.register(Libc.class, Platform.C_LIBRARY_NAME);
         }
 

@@ -22,7 +22,8 @@ import javax.net.ssl.SSLException;
 
 /**
  * Sends requests to one registry: adds authentication (answering 401 challenges once), follows redirects itself
- * (so the registry's Authorization header is never sent to another host, e.g. a blob CDN that would reject it),
+ * (so the registry's Authorization header is never sent to another origin — scheme, host, port — e.g. a blob CDN or an
+ * upload service that would reject or log it),
  * and retries 5xx, 429 (honouring Retry-After) and connection failures with backoff. Other 4xx are final.
  *
  * <p>Built on {@link java.net.http.HttpClient}: it is in the JDK (no dependency to ship or patch), speaks HTTP/2

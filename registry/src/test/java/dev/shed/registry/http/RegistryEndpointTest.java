@@ -39,6 +39,22 @@ class RegistryEndpointTest {
     }
 
     @Test
+    void aCaCertificateMeansTlsEvenOnLoopbackButNotWithInsecure() {
+        assertThat(RegistryEndpoint.of("127.0.0.1:5000", Set.of(), true).base()).hasToString("https://127.0.0.1:5000");
+        assertThat(RegistryEndpoint.of("localhost", Set.of(), true).base()).hasToString("https://localhost");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RegistryEndpoint.of("reg.lan:5000", Set.of("reg.lan"), true))
+                .hasMessage("registry reg.lan:5000 is marked insecure (plain HTTP) and also given a CA certificate (TLS); drop one of the two");
+    }
+
+    @Test
+    void sameOriginComparesSchemeHostAndEffectivePort() {
+        assertThat(RegistryHttp.sameOrigin(java.net.URI.create("https://Reg.io/v2/x"), java.net.URI.create("https://reg.io:443"))).isTrue();
+        assertThat(RegistryHttp.sameOrigin(java.net.URI.create("http://reg.io/v2/x"), java.net.URI.create("https://reg.io"))).isFalse();
+        assertThat(RegistryHttp.sameOrigin(java.net.URI.create("https://cdn.reg.io/b"), java.net.URI.create("https://reg.io"))).isFalse();
+        assertThat(RegistryHttp.sameOrigin(java.net.URI.create("https://reg.io:5000/b"), java.net.URI.create("https://reg.io"))).isFalse();
+    }
+
+    @Test
     void dockerHubApiHost() {
         assertThat(RegistryEndpoint.of("docker.io", Set.of()).base()).hasToString("https://registry-1.docker.io");
     }

@@ -176,6 +176,20 @@ class ImagePullerTest {
     }
 
     @Test
+    void anImageWhoseConfigIsNotJsonIsRefusedAndNamesNothing() throws Exception {
+        Path bad = tmp.resolve("bad-layout");
+        var b = new dev.shed.core.testing.OciLayoutBuilder(bad);
+        var l = b.blob(dev.shed.core.oci.MediaType.OCI_LAYER_TAR, new dev.shed.core.testing.TarLayerBuilder().file("f", "x").tar());
+        var cfg = b.blob(dev.shed.core.oci.MediaType.OCI_CONFIG, "not json at all".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        b.name("bad", b.blob(dev.shed.core.oci.MediaType.OCI_MANIFEST, dev.shed.core.image.build.ImageAssembler.manifest(cfg, List.of(l))));
+        TestImages.push(bad, "bad", registry.host() + "/broken/app:1", false); // skopeo copies the config as bytes
+        Store store = Store.open(tmp.resolve("store"));
+        assertThatThrownBy(() -> puller(store).pull(PullRequest.of(registry.host() + "/broken/app:1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("config " + cfg.digest()).hasMessageContaining("JSON");
+        assertThat(store.names().list()).isEmpty();
+    }
+
+    @Test
     void missingTagIsNotFound() throws Exception {
         Store store = Store.open(tmp.resolve("store"));
         assertThatThrownBy(() -> puller(store).pull(PullRequest.of(registry.host() + "/oci/app:nope")))

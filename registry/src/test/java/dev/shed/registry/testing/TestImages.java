@@ -69,13 +69,20 @@ public final class TestImages {
     }
 
     /** skopeo copy oci:LAYOUT:TAG docker://DEST over TLS, verifying the registry against the CA in {@code certDir}. */
-    public static void pushTls(Path layout, String tag, String credsFlag, String dest, Path certDir) throws Exception {
-        check(List.of("skopeo", "copy", "--quiet", credsFlag, "--dest-cert-dir", certDir.toString(), "oci:" + layout + ":" + tag, "docker://" + dest));
+    public static void pushTls(Path layout, String tag, String dest, Path certDir, String... extraFlags) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("skopeo", "copy", "--quiet", "--dest-cert-dir", certDir.toString()));
+        cmd.addAll(List.of(extraFlags));
+        cmd.add("oci:" + layout + ":" + tag);
+        cmd.add("docker://" + dest);
+        check(cmd);
     }
 
     /** The manifest bytes as skopeo reads them over TLS, verifying the registry against the CA in {@code certDir}. */
     public static byte[] rawManifestTls(String ref, Path certDir, String creds) throws Exception {
-        Processes.Result r = Processes.run(null, List.of("skopeo", "inspect", "--raw", "--creds", creds, "--cert-dir", certDir.toString(), "docker://" + ref));
+        List<String> cmd = new ArrayList<>(List.of("skopeo", "inspect", "--raw", "--cert-dir", certDir.toString()));
+        if (creds != null) cmd.addAll(List.of("--creds", creds));
+        cmd.add("docker://" + ref);
+        Processes.Result r = Processes.run(null, cmd);
         if (r.exitCode() != 0) throw new AssertionError("skopeo inspect " + ref + ": " + r.stderr());
         return r.stdout().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     }

@@ -52,7 +52,7 @@ class TlsRegistryTest {
         registry = TestRegistry.withTlsAndHtpasswd(dir.resolve("registry"), certs, "alice", "wonderland");
         layout = dir.resolve("layout");
         TestImages.build(layout, "small", List.of(TestImages.smallTree(dir.resolve("l1"), 1)), "linux", "amd64");
-        TestImages.pushTls(layout, "small", "--dest-creds=alice:wonderland", registry.host() + "/tls/small:1", certs.caDir());
+        TestImages.pushTls(layout, "small", registry.host() + "/tls/small:1", certs.caDir(), "--dest-creds=alice:wonderland");
     }
 
     @AfterAll

@@ -16,8 +16,8 @@ import picocli.CommandLine.Mixin;
 
 /** {@code shed ls}: the sheds, with their running state read from the mount table. */
 @Command(name = "ls", aliases = "list", mixinStandardHelpOptions = true,
-        description = {"List sheds: name, image, pinned manifest, status (running = its rootfs is mounted), created.",
-                "A shed recorded as started whose mount is gone shows as stopped (start or stop it to clean up)."})
+        description = {"List sheds: name, image, pinned manifest, status, created. Running = its QEMU is alive (vm: pid file",
+                "checked in /proc) or its rootfs is mounted (mount). A shed whose VM or mount is gone shows as stopped."})
 public final class ShedLsCommand implements Callable<Integer> {
     @Mixin
     FormatOption format;
@@ -40,7 +40,15 @@ public final class ShedLsCommand implements Callable<Integer> {
                 o.put("status", status(lc, s));
                 o.put("created", s.created().toString());
                 if (s.fromSnapshot() != null) o.put("fromSnapshot", s.fromSnapshot());
-                o.put("rootfs", lc.catalog().paths(s.name()).rootfs().toString());
+                o.put("runtime", s.runtime());
+                if (s.isVm()) {
+                    o.put("upperSize", s.vm().upperSize());
+                    ArrayNode ports = o.putArray("publish");
+                    s.vm().publish().forEach(ports::add);
+                    o.put("init", s.vm().init());
+                } else {
+                    o.put("rootfs", lc.catalog().paths(s.name()).rootfs().toString());
+                }
             }
             out.println(Json.pretty(arr));
         } else {

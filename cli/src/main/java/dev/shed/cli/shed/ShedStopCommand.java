@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code shed stop NAME…}. */
 @Command(name = "stop", mixinStandardHelpOptions = true,
-        description = "Stop sheds: unmount the overlay and the lower. Stopping a stopped shed is not an error.")
+        description = {"Stop sheds. vm: the guest stops its processes, syncs and powers off; QEMU is killed if it has not exited after 30s.",
+                "mount: unmount the overlay and the lower. Stopping a stopped shed is not an error."})
 public final class ShedStopCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "NAME")
     List<String> names;

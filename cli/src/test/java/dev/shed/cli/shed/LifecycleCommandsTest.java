@@ -153,7 +153,7 @@ class LifecycleCommandsTest {
     @Test
     void startMountsAndRunningShedsAreProtected() throws Exception {
         Integration.requireRoot();
-        assertThat(shed("create", "dev", "--image", "full").exit()).isZero();
+        assertThat(shed("create", "dev", "--image", "full", "--runtime", "mount").exit()).isZero();
         Result start = shed("start", "dev");
         assertThat(start.exit()).as(start.err()).isZero();
         Path rootfs = Path.of(start.out().strip());

@@ -38,7 +38,25 @@ public enum ConfigKey {
     MATERIALIZE_LAYOUT("materialize.layout", MaterializeOptions.DEFAULT_LAYOUT.cliName(),
             "How lowers are stored: flat (one self-contained image) or shared (a metadata image over per-layer data "
                     + "devices, each layer's data stored once; java backend only)",
-            s -> JsonNodeFactory.instance.textNode(MaterializeOptions.Layout.parse(s).cliName()));
+            s -> JsonNodeFactory.instance.textNode(MaterializeOptions.Layout.parse(s).cliName())),
+    RUNTIME("runtime", "vm",
+            "How sheds created from now on run: vm (boot a microVM with QEMU) or mount (loop-mount + overlay on the host)",
+            s -> JsonNodeFactory.instance.textNode(parseRuntime(s))),
+    VM_KERNEL("vm.kernel", "",
+            "Guest kernel for vm sheds whose image carries none (default: the host's /boot/vmlinuz-$(uname -r))",
+            ConfigKey::parsePath),
+    VM_MODULES("vm.modules", "",
+            "Module tree of vm.kernel (default: lib/modules/RELEASE beside the kernel, else /lib/modules/RELEASE)",
+            ConfigKey::parsePath),
+    VM_INITRD("vm.initrd", "",
+            "Guest initrd to use instead of the one shed writes (it must speak shed's init protocol)",
+            ConfigKey::parsePath),
+    VM_BUSYBOX("vm.busybox", "",
+            "Static busybox for the initrd shed writes (default: /bin/busybox from busybox-static)",
+            ConfigKey::parsePath),
+    VM_MEMORY("vm.memory", "256M",
+            "Guest memory of vm sheds (64M and up)",
+            s -> JsonNodeFactory.instance.numberNode(parseMemory(s)));
 
     private final String key;
     private final String defaultValue;
@@ -81,6 +99,23 @@ public enum ConfigKey {
             return String.join(",", items);
         }
         return stored.asText();
+    }
+
+    private static String parseRuntime(String s) {
+        if (s.equals("vm") || s.equals("mount")) return s;
+        throw new IllegalArgumentException("expected vm or mount");
+    }
+
+    private static JsonNode parsePath(String s) {
+        if (s.isEmpty()) return JsonNodeFactory.instance.textNode("");
+        if (!s.startsWith("/")) throw new IllegalArgumentException("expected an absolute path");
+        return JsonNodeFactory.instance.textNode(s);
+    }
+
+    private static long parseMemory(String s) {
+        long bytes = ByteSizes.parse(s);
+        if (bytes < (64L << 20)) throw new IllegalArgumentException("at least 64M");
+        return bytes;
     }
 
     /** At least one byte: a zero budget would evict every lower but the one in use ('none' means no limit). */

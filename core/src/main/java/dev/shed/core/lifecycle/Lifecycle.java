@@ -3,6 +3,7 @@ package dev.shed.core.lifecycle;
 import dev.shed.core.cache.LowerSource;
 import dev.shed.core.cache.Lowers;
 import dev.shed.core.config.ConfigFile;
+import dev.shed.core.config.ConfigKey;
 import dev.shed.core.config.StoreConfig;
 import dev.shed.core.gc.DiskUsage;
 import dev.shed.core.gc.Pruner;
@@ -15,8 +16,11 @@ import dev.shed.core.shed.MountRunner;
 import dev.shed.core.shed.MountTable;
 import dev.shed.core.shed.ShedCatalog;
 import dev.shed.core.shed.ShedManager;
+import dev.shed.core.shed.RuntimeRunner;
 import dev.shed.core.shed.ShedRunner;
 import dev.shed.core.store.Store;
+import dev.shed.core.vm.VmRunner;
+import dev.shed.core.vm.VmSettings;
 import java.io.IOException;
 
 /**
@@ -31,10 +35,12 @@ public record Lifecycle(Store store, StoreConfig config, ShedCatalog catalog, Lo
         return open(store, source, new LocalImageSource(store));
     }
 
-    /** With another way to find images (e.g. pull when missing). */
+    /** With another way to find images (e.g. pull when missing). Sheds run by their runtime: mounts or VMs. */
     public static Lifecycle open(Store store, LowerSource source, ImageSource images) throws IOException {
         MountTable table = new MountTable();
-        return open(store, source, new MountRunner(LowerMounter.forStore(store, table)), table, images);
+        ShedRunner vm = new VmRunner(store, VmSettings.load(new ConfigFile(store)),
+                warning -> System.err.println("shed: " + warning));
+        return open(store, source, new RuntimeRunner(new MountRunner(LowerMounter.forStore(store, table)), vm), table, images);
     }
 
     public static Lifecycle open(Store store, LowerSource source, ShedRunner runner, MountTable table, ImageSource images)
@@ -42,8 +48,9 @@ public record Lifecycle(Store store, StoreConfig config, ShedCatalog catalog, Lo
         StoreConfig config = new ConfigFile(store).load();
         ShedCatalog catalog = new ShedCatalog(store.layout(), runner, table);
         Lowers lowers = new Lowers(store, source, catalog, config);
+        String runtime = new ConfigFile(store).get(ConfigKey.RUNTIME);
         ImageMounts imageMounts = new ImageMounts(store, lowers, images, LowerMounter.forStore(store, table));
-        return new Lifecycle(store, config, catalog, lowers, new ShedManager(store, catalog, lowers, images), imageMounts,
+        return new Lifecycle(store, config, catalog, lowers, new ShedManager(store, catalog, lowers, images, runtime), imageMounts,
                 new Pruner(store, catalog, lowers, imageMounts), new DiskUsage(store, catalog, lowers),
                 new StoreVerifier(store, catalog));
     }

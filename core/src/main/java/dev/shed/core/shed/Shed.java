@@ -15,15 +15,33 @@ import java.time.Instant;
  * @param fromSnapshot the snapshot its upper was copied from, or null
  * @param started      whether {@code shed start} ran and {@code shed stop} did not since; the truth about
  *                     running is the mount table ({@link ShedRunner#isRunning}), this only tells a stale start
+ * @param runtime      {@link #MOUNT} (host loop mount + overlay) or {@link #VM} (a QEMU microVM); fixed at create,
+ *                     since the upper's format follows it (a dir, or an ext4 disk image)
+ * @param vm           how a {@code vm} shed boots; null for {@code mount}
  */
 public record Shed(String name, String image, Digest manifest, String platform, Instant created, String fromSnapshot,
-                   boolean started) {
+                   boolean started, String runtime, VmSpec vm) {
+    public static final String MOUNT = "mount";
+    public static final String VM = "vm";
+
     public Shed {
         Names.check("shed", name);
+        if (runtime == null) runtime = MOUNT;
+        if (!runtime.equals(MOUNT) && !runtime.equals(VM)) throw new IllegalArgumentException("unknown runtime '" + runtime + "'");
+        if (runtime.equals(VM) && vm == null) throw new IllegalArgumentException("a vm shed needs its VmSpec");
+    }
+
+    /** A {@code mount} shed (records written before runtimes existed read as this). */
+    public Shed(String name, String image, Digest manifest, String platform, Instant created, String fromSnapshot, boolean started) {
+        this(name, image, manifest, platform, created, fromSnapshot, started, MOUNT, null);
     }
 
     public Shed withStarted(boolean value) {
-        return new Shed(name, image, manifest, platform, created, fromSnapshot, value);
+        return new Shed(name, image, manifest, platform, created, fromSnapshot, value, runtime, vm);
+    }
+
+    public boolean isVm() {
+        return runtime.equals(VM);
     }
 
     byte[] toJson() {
@@ -35,6 +53,14 @@ public record Shed(String name, String image, Digest manifest, String platform, 
         n.put("created", created.toString());
         if (fromSnapshot != null) n.put("fromSnapshot", fromSnapshot);
         n.put("started", started);
+        n.put("runtime", runtime);
+        if (vm != null) {
+            ObjectNode v = n.putObject("vm");
+            v.put("upperSize", vm.upperSize());
+            var ports = v.putArray("publish");
+            vm.publish().forEach(ports::add);
+            v.put("init", vm.init());
+        }
         return (Json.pretty(n) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
@@ -43,9 +69,16 @@ public record Shed(String name, String image, Digest manifest, String platform, 
         try {
             return new Shed(Json.text(n, "name"), Json.text(n, "image"), Digest.parse(Json.text(n, "manifest")),
                     Json.text(n, "platform"), Instant.parse(Json.text(n, "created")), Json.text(n, "fromSnapshot"),
-                    n.path("started").asBoolean(false));
+                    n.path("started").asBoolean(false), n.path("runtime").asText(MOUNT), vmSpec(n.get("vm")));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage());
         }
+    }
+
+    private static VmSpec vmSpec(JsonNode v) {
+        if (v == null || v.isNull()) return null;
+        java.util.List<String> publish = new java.util.ArrayList<>();
+        v.path("publish").forEach(p -> publish.add(p.asText()));
+        return new VmSpec(v.path("upperSize").asLong(), publish, v.path("init").asBoolean(false));
     }
 }

@@ -29,13 +29,28 @@ public final class ShedManager {
     private final ShedCatalog catalog;
     private final Lowers lowers;
     private final ImageSource images;
+    private final String defaultRuntime;
 
     public ShedManager(Store store, ShedCatalog catalog, Lowers lowers, ImageSource images) {
+        this(store, catalog, lowers, images, Shed.MOUNT);
+    }
+
+    /** {@code defaultRuntime}: the store's {@code runtime} setting, for sheds created without one. */
+    public ShedManager(Store store, ShedCatalog catalog, Lowers lowers, ImageSource images, String defaultRuntime) {
         this.store = store;
         this.catalog = catalog;
         this.lowers = lowers;
         this.images = images;
+        this.defaultRuntime = defaultRuntime;
     }
+
+    /** The VM options of a create; {@code runtime} null takes the store's default. */
+    public record CreateOptions(String runtime, VmSpec vm) {
+        public static final CreateOptions DEFAULTS = new CreateOptions(null, null);
+    }
+
+    /** Default size of a vm shed's upper disk. */
+    public static final long DEFAULT_UPPER_SIZE = 8L << 30;
 
     public ShedCatalog catalog() {
         return catalog;
@@ -49,6 +64,11 @@ public final class ShedManager {
      * start is mount-and-go ("I pulled it, it's ready"). A failed materialize undoes the create.
      */
     public Created create(String name, String ref, Platform platform, String fromSnapshot) throws IOException {
+        return create(name, ref, platform, fromSnapshot, CreateOptions.DEFAULTS);
+    }
+
+    /** Create with a runtime and VM options ({@code shed create --upper-size/--publish/--init}). */
+    public Created create(String name, String ref, Platform platform, String fromSnapshot, CreateOptions options) throws IOException {
         Shed shed;
         try (FileLocks.Held session = store.writeSession();
              FileLocks.Held lock = store.locks().exclusive("shed-" + Names.check("shed", name))) {
@@ -71,8 +91,19 @@ public final class ShedManager {
             if (snap != null) FileTrees.copy(catalog.snapshotUpper(snap.name()), p.upper());
             else StoreDirs.ensure(store.layout(), p.upper(), StoreDirs.DIR_MODE); // the root directory of the shed's tree
             StoreDirs.ensure(store.layout(), p.work(), StoreDirs.PRIVATE_DIR_MODE); // overlayfs scratch
+            // a snapshot of a vm shed holds its disk image: sheds made from it boot too
+            String runtime = snap != null ? (Files.exists(p.upperDisk()) ? Shed.VM : Shed.MOUNT)
+                    : options.runtime() != null ? options.runtime() : defaultRuntime;
+            VmSpec vm = !runtime.equals(Shed.VM) ? null
+                    : options.vm() != null ? options.vm() : new VmSpec(DEFAULT_UPPER_SIZE, java.util.List.of(), false);
             shed = new Shed(name, image, manifest, platform == null ? null : platform.toString(),
-                    Instant.now().truncatedTo(ChronoUnit.SECONDS), fromSnapshot, false);
+                    Instant.now().truncatedTo(ChronoUnit.SECONDS), fromSnapshot, false, runtime, vm);
+            try {
+                catalog.runner().prepare(shed, p);
+            } catch (IOException | RuntimeException e) {
+                FileTrees.deleteInStore(store.layout(), p.dataDir());
+                throw e;
+            }
             catalog.sheds.put(name, shed);
         }
         try {
@@ -101,7 +132,7 @@ public final class ShedManager {
             try (FileLocks.Held lock = store.locks().exclusive("shed-" + name)) {
                 Shed shed = require(name);
                 ShedPaths p = catalog.paths(name);
-                if (catalog.runner().isRunning(shed, p)) return p.rootfs();
+                if (catalog.runner().isRunning(shed, p)) return catalog.runner().whenRunning(shed, p);
                 try (FileLocks.Held shared = store.locks().shared("lower-" + shed.manifest().hex())) {
                     if (!lowers.isCached(shed.manifest())) continue; // evicted since ensure: build again
                     catalog.runner().stop(shed, p); // clean up a half-started or externally unmounted shed

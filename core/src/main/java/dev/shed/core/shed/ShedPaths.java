@@ -15,4 +15,9 @@ public record ShedPaths(Path dataDir, Path upper, Path work, Path mountDir, Path
         return new ShedPaths(data, data.resolve("upper"), data.resolve("work"), mounts, mounts.resolve("lower"),
                 mounts.resolve("rootfs"));
     }
+
+    /** A {@code vm} shed's writable layer: an ext4 disk image in its upper dir (so snapshots copy it as they are). */
+    public Path upperDisk() {
+        return upper.resolve("disk.ext4");
+    }
 }

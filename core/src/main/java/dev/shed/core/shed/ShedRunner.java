@@ -30,4 +30,12 @@ public interface ShedRunner {
     void stop(Shed shed, ShedPaths paths) throws IOException;
 
     boolean isRunning(Shed shed, ShedPaths paths);
+
+    /** Called by create once the shed's dirs exist: makes its writable layer (the vm runtime's upper disk). */
+    default void prepare(Shed shed, ShedPaths paths) throws IOException {}
+
+    /** What {@code start} answers for a shed already running: its rootfs for mounts; a VM refuses. */
+    default Path whenRunning(Shed shed, ShedPaths paths) throws IOException {
+        return paths.rootfs();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.shed.core.materialize.shared;
 
+import com.github.luben.zstd.Zstd;
 import dev.shed.core.oci.Digest;
 import dev.shed.erofs.EntryType;
 import dev.shed.erofs.ErofsEntry;
@@ -24,19 +25,22 @@ import java.util.TreeMap;
  * the device. It is all a metadata build needs: a shared lower is made from indexes alone, never from the tar.
  *
  * <pre>
- * magic "SHEDLIDX" | u32 version | str layer digest | str device key | u64 device blocks | u32 entry count
+ * magic "SHEDLIDX" | u32 version | u32 body length | zstd frame of the body:
+ * str layer digest | str device key | u64 device blocks | u32 entry count
  * entry*: str tar name | str path | u8 type | u32 permissions | u64 uid | u64 gid | s64 mtime | u32 nanos | u64 size
  *         | u8 has-link [str link] | u32 major | u32 minor | u32 xattr count [str name | bytes value]*
  *         | FILE only: u64 device block | u64 blocks | s32 extent count (-1 = flat) [s32 extent]* | bytes inline tail
- * sha256 of everything above (32 bytes)
+ * then, after the zstd frame, the sha256 of everything before it (32 bytes)
  * </pre>
- * Big-endian; str and bytes are a u32 length and the bytes (strings UTF-8). A file that fails any check (magic,
+ * The body is zstd-compressed (level 3): names, metadata and small files' bytes compress ~3× and an index is read
+ * whole anyway. Big-endian; str and bytes are a u32 length and the bytes (strings UTF-8). A file that fails any check (magic,
  * version, checksum, layer, key, truncation) is not an index: the device is rebuilt.
  */
 public final class LayerIndex {
     private static final byte[] MAGIC = "SHEDLIDX".getBytes(StandardCharsets.US_ASCII);
-    /** Bumped with any change to the encoding above. */
-    public static final int VERSION = 1;
+    /** Bumped with any change to the encoding above. 2: body zstd-compressed. */
+    public static final int VERSION = 2;
+    private static final int ZSTD_LEVEL = 3;
     private static final int DIGEST_BYTES = 32;
     private static final EntryType[] TYPES = EntryType.values();
 
@@ -76,18 +80,20 @@ public final class LayerIndex {
     /** Encodes a whole index. */
     public static byte[] encode(Digest layer, String key, long deviceBlocks, Iterable<Entry> entries, int count) {
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.write(MAGIC);
-            out.writeInt(VERSION);
+            ByteArrayOutputStream body = new ByteArrayOutputStream(1 << 16);
+            DataOutputStream out = new DataOutputStream(body);
             str(out, layer.toString());
             str(out, key);
             out.writeLong(deviceBlocks);
             out.writeInt(count);
             for (Entry e : entries) write(out, e);
             out.flush();
-            out.write(sha256(bytes.toByteArray(), bytes.size()));
-            return bytes.toByteArray();
+            byte[] plain = body.toByteArray();
+            byte[] packed = Zstd.compress(plain, ZSTD_LEVEL);
+            ByteBuffer file = ByteBuffer.allocate(MAGIC.length + 8 + packed.length + DIGEST_BYTES);
+            file.put(MAGIC).putInt(VERSION).putInt(plain.length).put(packed);
+            file.put(sha256(file.array(), file.position()));
+            return file.array();
         } catch (IOException e) {
             throw new IllegalStateException("in-memory write failed", e);
         }
@@ -135,19 +141,25 @@ public final class LayerIndex {
         } catch (java.nio.file.NoSuchFileException e) {
             return null;
         }
-        if (all.length < MAGIC.length + 4 + DIGEST_BYTES) return null;
+        if (all.length < MAGIC.length + 8 + DIGEST_BYTES) return null;
         int bodyEnd = all.length - DIGEST_BYTES;
         if (!Arrays.equals(sha256(all, bodyEnd), 0, DIGEST_BYTES, all, bodyEnd, all.length)) return null;
-        ByteBuffer b = ByteBuffer.wrap(all, 0, bodyEnd);
+        ByteBuffer head = ByteBuffer.wrap(all, 0, bodyEnd);
         try {
             byte[] magic = new byte[MAGIC.length];
-            b.get(magic);
-            if (!Arrays.equals(magic, MAGIC) || b.getInt() != VERSION) return null;
+            head.get(magic);
+            if (!Arrays.equals(magic, MAGIC) || head.getInt() != VERSION) return null;
+            int length = head.getInt();
+            if (length < 0) return null;
+            byte[] plain = new byte[length];
+            long n = Zstd.decompressByteArray(plain, 0, length, all, head.position(), bodyEnd - head.position());
+            if (n != length) return null;
+            ByteBuffer b = ByteBuffer.wrap(plain);
             if (!str(b).equals(layer.toString()) || !str(b).equals(key)) return null;
             long blocks = b.getLong();
             int count = b.getInt();
             return new LayerIndex(layer, key, blocks, count, b.slice());
-        } catch (BufferUnderflowException | IllegalArgumentException e) {
+        } catch (BufferUnderflowException | IllegalArgumentException | com.github.luben.zstd.ZstdException e) {
             return null;
         }
     }

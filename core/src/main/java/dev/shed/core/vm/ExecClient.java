@@ -1,0 +1,148 @@
+package dev.shed.core.vm;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Talks to the guest init over three virtio-serial ports that QEMU exposes as unix sockets: requests and exit
+ * codes on the control port, a command's stdout and stderr each on its own port. Output is framed by a random
+ * nonce sent with the request (written by the guest before and after the command's output), so bytes left over
+ * from an earlier call that lost its connection are never taken for this call's output. One client at a time
+ * (QEMU serves one connection per socket): callers hold the shed's exec lock.
+ */
+public final class ExecClient {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final VmFiles files;
+
+    public ExecClient(VmFiles files) {
+        this.files = files;
+    }
+
+    /** Runs {@code request}; its stdout and stderr stream to the two sinks as they arrive. Returns its exit code. */
+    public int exec(ExecRequest request, OutputStream stdout, OutputStream stderr) throws IOException {
+        String nonce = nonce();
+        String payload = Base64.getEncoder().encodeToString(request.script().getBytes(StandardCharsets.UTF_8));
+        try (SocketChannel out = connect(files.stdoutSocket()); SocketChannel err = connect(files.stderrSocket());
+             SocketChannel ctl = connect(files.controlSocket())) {
+            AtomicReference<IOException> failure = new AtomicReference<>();
+            Thread o = pump(out, nonce, stdout, failure);
+            Thread e = pump(err, nonce, stderr, failure);
+            write(ctl, "X " + nonce + " " + payload + "\n");
+            String done = awaitLine(ctl, "D " + nonce + " ", null);
+            join(o);
+            join(e);
+            if (failure.get() != null) throw failure.get();
+            try {
+                return Integer.parseInt(done.substring(("D " + nonce + " ").length()).strip());
+            } catch (NumberFormatException ex) {
+                throw new IOException("the guest answered '" + done + "'");
+            }
+        }
+    }
+
+    /** Asks the guest to stop everything, sync and power off; returns once it acknowledged. */
+    public void powerOff(Duration timeout) throws IOException {
+        String nonce = nonce();
+        try (SocketChannel ctl = connect(files.controlSocket())) {
+            write(ctl, "P " + nonce + "\n");
+            awaitLine(ctl, "D " + nonce + " ", timeout);
+        }
+    }
+
+    /** Waits for the guest init's READY line (it writes it once, when its exec server starts). */
+    public static void awaitReady(SocketChannel ctl, Duration timeout) throws IOException {
+        awaitLine(ctl, "READY", timeout);
+    }
+
+    public static SocketChannel connect(Path socket) throws IOException {
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            return ch;
+        } catch (IOException e) {
+            ch.close();
+            throw new IOException("cannot reach the VM at " + socket + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void write(SocketChannel ch, String s) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+        while (b.hasRemaining()) ch.write(b);
+    }
+
+    /** Reads lines until one starts with {@code prefix}; other lines (stale answers) are skipped. */
+    private static String awaitLine(SocketChannel ch, String prefix, Duration timeout) throws IOException {
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        ByteBuffer one = ByteBuffer.allocate(1);
+        if (timeout != null) ch.configureBlocking(false);
+        while (true) {
+            one.clear();
+            int n = ch.read(one);
+            if (n < 0) throw new IOException("the VM closed the control channel (did the guest stop?)");
+            if (n == 0) {
+                if (System.nanoTime() > deadline) throw new IOException("the guest did not answer within " + timeout.toSeconds() + "s");
+                sleep();
+                continue;
+            }
+            byte c = one.get(0);
+            if (c != '\n') {
+                line.write(c);
+                continue;
+            }
+            String s = line.toString(StandardCharsets.UTF_8).strip();
+            line.reset();
+            if (s.startsWith(prefix)) return s;
+        }
+    }
+
+    private static Thread pump(SocketChannel ch, String nonce, OutputStream sink, AtomicReference<IOException> failure) {
+        Thread t = new Thread(() -> {
+            try {
+                new NonceFrame(nonce.getBytes(StandardCharsets.US_ASCII)).copy(ch, sink);
+            } catch (IOException e) {
+                failure.compareAndSet(null, e);
+            }
+        }, "shed-exec-pump");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static void join(Thread t) throws IOException {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static void sleep() throws IOException {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static String nonce() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.shed.core.vm;
+
+import dev.shed.core.shed.Shed;
+import dev.shed.core.shed.ShedCatalog;
+import dev.shed.core.shed.ShedConflictException;
+import dev.shed.core.shed.ShedNotFoundException;
+import dev.shed.core.store.FileLocks;
+import dev.shed.core.store.Store;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+
+/**
+ * {@code shed exec}: runs a command in a running VM shed's root with its image's Env and WorkingDir. Calls on one
+ * shed take turns ({@code exec-<name>} lock): the guest serves one command at a time.
+ */
+public final class VmExec {
+    private final Store store;
+    private final ShedCatalog catalog;
+
+    public VmExec(Store store, ShedCatalog catalog) {
+        this.store = store;
+        this.catalog = catalog;
+    }
+
+    /** Returns the command's exit code. */
+    public int exec(String name, List<String> command, List<String> env, String workdir, OutputStream stdout,
+                    OutputStream stderr) throws IOException {
+        Shed shed = running(name);
+        ImageRuntimeConfig config = ImageRuntimeConfig.of(store.blobs(), shed.manifest());
+        ExecRequest request = ExecRequest.of(command, config.env(), config.workingDir(), env, workdir);
+        if (shed.vm().init()) throw new IllegalArgumentException("shed " + name + " runs the image's own init (--init); shed exec needs shed's init");
+        try (FileLocks.Held lock = store.locks().exclusive("exec-" + name)) {
+            return new ExecClient(VmFiles.of(catalog.paths(name).dataDir())).exec(request, stdout, stderr);
+        }
+    }
+
+    /** The shed, which must be a running VM. */
+    public Shed running(String name) throws IOException {
+        Shed shed = catalog.shed(name).orElseThrow(() -> new ShedNotFoundException("no such shed: " + name));
+        if (!shed.isVm()) {
+            throw new IllegalArgumentException("shed " + name + " uses the mount runtime; its files are under the rootfs that shed start printed");
+        }
+        if (!catalog.isRunning(shed)) throw new ShedConflictException("shed " + name + " is not running (shed start " + name + ")");
+        return shed;
+    }
+}

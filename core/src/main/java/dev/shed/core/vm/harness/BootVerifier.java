@@ -1,0 +1,128 @@
+package dev.shed.core.vm.harness;
+
+import dev.shed.core.layer.LayerBlob;
+import dev.shed.core.oci.Descriptor;
+import dev.shed.core.oci.Digest;
+import dev.shed.core.oci.Manifest;
+import dev.shed.core.store.FileTrees;
+import dev.shed.core.store.Store;
+import dev.shed.core.vm.Accel;
+import dev.shed.core.vm.BootFiles;
+import dev.shed.core.vm.GuestKernel;
+import dev.shed.core.vm.KernelLocator;
+import dev.shed.core.vm.QemuCommand;
+import dev.shed.core.vm.VmLaunch;
+import dev.shed.core.vm.VmProcess;
+import dev.shed.core.vm.VmRunner;
+import dev.shed.core.vm.VmSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The guest-side comparison harness (seed §10): boots a throwaway VM on a lower alone (read-only, no upper),
+ * lets the guest list every entry as its kernel sees it, and compares that with the tree the flattener computes
+ * from the manifest's layer tars.
+ */
+public final class BootVerifier {
+    private final Store store;
+    private final VmSettings settings;
+    private final Consumer<String> warnings;
+
+    /** What a verify found. */
+    public record Report(int entries, List<String> differences) {}
+
+    public BootVerifier(Store store, VmSettings settings, Consumer<String> warnings) {
+        this.store = store;
+        this.settings = settings;
+        this.warnings = warnings;
+    }
+
+    /** Compares {@code lower} (with its data devices, in table order) against {@code manifest}'s layers. */
+    public Report verify(Digest manifest, Path lower, List<Path> devices) throws IOException {
+        Manifest m = Manifest.parse(store.blobs().read(manifest), null);
+        List<LayerBlob> layers = new ArrayList<>();
+        for (Descriptor d : m.layers()) {
+            if (!store.blobs().exists(d.digest())) throw new IOException("layer " + d.digest() + " of manifest " + manifest + " is not in the store");
+            layers.add(new LayerBlob(d, () -> store.blobs().open(d.digest())));
+        }
+        ExpectedTree expected = ExpectedTree.of(layers);
+        Map<String, TreeEntry> guest = listInGuest(m, lower, devices);
+        return new Report(guest.size(), TreeDiff.compare(expected, guest));
+    }
+
+    private Map<String, TreeEntry> listInGuest(Manifest m, Path lower, List<Path> devices) throws IOException {
+        GuestKernel kernel = new KernelLocator(store.blobs(), settings).locate(m.annotations());
+        if (kernel.initrd() != null) kernel = new GuestKernel(kernel.kernel(), kernel.modules(), null, kernel.origin());
+        Path initrd = new BootFiles(settings, store.layout().stateDir().resolve("vm").resolve("initrd")).initrd(kernel, false, true);
+        Path work = store.layout().tmpDir().resolve("verify-boot-" + UUID.randomUUID());
+        Files.createDirectories(work);
+        try {
+            List<VmLaunch.Disk> disks = new ArrayList<>();
+            disks.add(new VmLaunch.Disk(lower, "shed-lower", true));
+            for (int i = 0; i < devices.size(); i++) disks.add(new VmLaunch.Disk(devices.get(i), "shed-dev" + i, true));
+            Path stat = work.resolve("stat"), sum = work.resolve("sum"), xattr = work.resolve("xattr"), log = work.resolve("console.log");
+            Accel accel = Accel.detect();
+            if (accel.warning() != null) warnings.accept(accel.warning());
+            VmLaunch launch = new VmLaunch("shed-verify", kernel.kernel(), initrd,
+                    List.of("shed.mode=verify", "shed.devices=" + devices.size(), "shed.upper=0"), settings.memoryBytes(), disks,
+                    List.of(VmLaunch.Port.file("shed.stat", stat), VmLaunch.Port.file("shed.sum", sum), VmLaunch.Port.file("shed.xattr", xattr)),
+                    new VmLaunch.Console(null, log), List.of(), null, accel);
+            try {
+                run(QemuCommand.of(launch, false), VmRunner.bootTimeout(accel).multipliedBy(2), log);
+            } catch (IOException e) {
+                throw new IOException(e.getMessage() + "; console ends: " + tail(log), e);
+            }
+            String console = Files.exists(log) ? Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1) : "";
+            if (!console.contains("shed-init: listed")) throw new IOException("the guest did not list the lower: " + lastError(console));
+            return GuestListing.parse(Files.readAllBytes(stat), Files.readAllBytes(sum), Files.readAllBytes(xattr));
+        } finally {
+            FileTrees.delete(work);
+        }
+    }
+
+    private static void run(List<String> command, Duration timeout, Path log) throws IOException {
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.resolveSibling("qemu.out").toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        } catch (IOException e) {
+            throw new IOException(QemuCommand.BINARY + " is not installed (Debian: apt-get install qemu-system-x86)");
+        }
+        if (!VmProcess.awaitExit(p.toHandle(), timeout)) {
+            VmProcess.kill(p.toHandle(), Duration.ofSeconds(5));
+            throw new IOException("the verify VM did not finish within " + timeout.toSeconds() + "s");
+        }
+        if (p.exitValue() != 0) {
+            String out = Files.exists(log.resolveSibling("qemu.out")) ? Files.readString(log.resolveSibling("qemu.out")).strip() : "";
+            throw new IOException(QemuCommand.BINARY + " failed (exit " + p.exitValue() + "): " + out.replace('\n', ' '));
+        }
+    }
+
+    /** The console's last non-empty line, to say where a guest stopped. */
+    private static String tail(Path log) {
+        try {
+            String[] lines = Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1).split("\n");
+            for (int i = lines.length - 1; i >= 0; i--) if (!lines[i].isBlank()) return lines[i].strip();
+        } catch (IOException e) {
+            // no log
+        }
+        return "(nothing)";
+    }
+
+    private static String lastError(String console) {
+        String[] lines = console.split("\n");
+        for (int i = lines.length - 1; i >= 0; i--) {
+            int at = lines[i].indexOf("shed-init: error: ");
+            if (at >= 0) return "guest: " + lines[i].substring(at + "shed-init: error: ".length()).strip();
+        }
+        for (int i = lines.length - 1; i >= 0; i--) if (lines[i].contains("Kernel panic")) return "guest: " + lines[i].strip();
+        return "no error line in the console log";
+    }
+}

@@ -1,0 +1,188 @@
+#!/bin/busybox sh
+# shed's guest init (PID 1 of the initrd shed writes). Kernel command line:
+#   shed.mode=exec|init|verify  exec: stay PID 1 and serve `shed exec`; init: switch_root into the image's
+#                               /sbin/init; verify: list the lower for `shed image verify --boot`, then power off
+#   shed.devices=N              data devices of a shared lower (disks shed-dev0..N-1, mounted in table order)
+#   shed.upper=0|1              whether disk shed-upper (ext4) is the overlay's upper
+#   shed.net=0|1                bring up eth0 for QEMU user-mode networking
+# Disks are found by their virtio serial, ports by their virtio-serial name; neither depends on probe order.
+export PATH=/bin
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /run /lower /upper /newroot
+
+say() { echo "shed-init: $*" > /dev/console; }
+# An error ends the boot: one line the host quotes, then reset (QEMU runs with -no-reboot, so it exits).
+fail() {
+    echo "shed-init: error: $*" > /dev/console
+    sync
+    reboot -f
+    sleep 10
+}
+
+MODE=exec NDEV=0 UPPER=0 NET=0
+for w in $(cat /proc/cmdline); do
+    case "$w" in
+        shed.mode=*) MODE=${w#*=} ;;
+        shed.devices=*) NDEV=${w#*=} ;;
+        shed.upper=*) UPPER=${w#*=} ;;
+        shed.net=*) NET=${w#*=} ;;
+    esac
+done
+
+if [ -f /shed/modules.order ]; then
+    while read -r m; do
+        [ -n "$m" ] || continue
+        insmod "/shed/modules/$m.ko" 2> /run/insmod.err || fail "insmod $m: $(cat /run/insmod.err)"
+    done < /shed/modules.order
+fi
+
+disk() {
+    for b in /sys/block/vd*; do
+        [ "$(cat "$b/serial" 2> /dev/null)" = "$1" ] && { echo "/dev/${b##*/}"; return 0; }
+    done
+    return 1
+}
+wait_disk() {
+    i=0
+    while ! disk "$1"; do
+        i=$((i + 1))
+        [ $i -gt 400 ] && fail "disk $1 did not appear (is virtio_blk in the guest kernel?)"
+        sleep 0.05
+    done
+}
+port() {
+    for p in /sys/class/virtio-ports/*; do
+        [ "$(cat "$p/name" 2> /dev/null)" = "$1" ] && { echo "/dev/${p##*/}"; return 0; }
+    done
+    return 1
+}
+wait_port() {
+    i=0
+    while ! port "$1"; do
+        i=$((i + 1))
+        [ $i -gt 400 ] && fail "port $1 did not appear (is virtio_console in the guest kernel?)"
+        sleep 0.05
+    done
+}
+# The kernel's own words for a failed mount: the last matching line of its log.
+kernel_says() { dmesg | grep -i "$1" | tail -n 1 | sed 's/^\[[^]]*\] //'; }
+
+LOWER=$(wait_disk shed-lower) || exit 1
+opts=ro
+i=0
+while [ $i -lt "$NDEV" ]; do
+    d=$(wait_disk "shed-dev$i") || exit 1
+    opts="$opts,device=$d"
+    i=$((i + 1))
+done
+mount -t erofs -o "$opts" "$LOWER" /lower 2> /run/mount.err \
+    || fail "mount erofs lower: $(cat /run/mount.err) $(kernel_says erofs)"
+
+if [ "$MODE" = verify ]; then
+    STAT=$(wait_port shed.stat) && SUM=$(wait_port shed.sum) && XATTR=$(wait_port shed.xattr) || exit 1
+    cd /lower || fail "cd /lower"
+    export QUOTING_STYLE=literal
+    find . -exec /shed/tools/stat --printf='%n\0%f\0%u\0%g\0%s\0%.9Y\0%t\0%T\0%h\0%i\0%N\0' {} + > "$STAT" 2> /run/list.err \
+        || fail "listing the lower: $(tail -n 1 /run/list.err)"
+    find . -type f -exec /shed/tools/sha256sum -z {} + > "$SUM" 2> /run/list.err \
+        || fail "hashing the lower: $(tail -n 1 /run/list.err)"
+    find . -exec /shed/tools/getfattr -h -d -m - -e hex --absolute-names {} + > "$XATTR" 2> /run/list.err
+    cd /
+    sync
+    say "listed"
+    reboot -f
+    sleep 10
+fi
+
+if [ "$UPPER" = 1 ]; then
+    U=$(wait_disk shed-upper) || exit 1
+    mount -t ext4 "$U" /upper 2> /run/mount.err || fail "mount ext4 upper: $(cat /run/mount.err) $(kernel_says ext4)"
+    mkdir -p /upper/upper /upper/work
+    mount -t overlay overlay -o lowerdir=/lower,upperdir=/upper/upper,workdir=/upper/work /newroot 2> /run/mount.err \
+        || fail "mount overlay: $(cat /run/mount.err) $(kernel_says overlay)"
+else
+    mount --bind /lower /newroot || fail "bind lower"
+fi
+
+# What every process in the image expects to find.
+for fs in proc sys dev; do
+    [ -d "/newroot/$fs" ] || mkdir "/newroot/$fs" 2> /dev/null
+done
+mount -t proc proc /newroot/proc 2> /dev/null
+mount -t sysfs sysfs /newroot/sys 2> /dev/null
+mount --bind /dev /newroot/dev 2> /dev/null
+
+ip link set lo up 2> /dev/null
+if [ "$NET" = 1 ]; then
+    ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 && ip route add default via 10.0.2.2 \
+        || fail "network: eth0 did not come up (is virtio_net in the guest kernel?)"
+fi
+
+if [ "$MODE" = init ]; then
+    [ -x /newroot/sbin/init ] || [ -L /newroot/sbin/init ] || fail "--init: the image has no /sbin/init"
+    umount /newroot/proc /newroot/sys /newroot/dev 2> /dev/null
+    mount --move /dev /newroot/dev 2> /dev/null
+    exec switch_root /newroot /sbin/init
+fi
+
+# A shell on the console for `shed console`: the image's own when it has one.
+(
+    while true; do
+        if [ -x /newroot/bin/sh ]; then
+            setsid cttyhack nsenter -r/newroot -w/newroot -F /bin/sh -l
+        else
+            setsid cttyhack sh -l
+        fi
+        sleep 1
+    done
+) &
+
+CTL=$(wait_port shed.ctl) && OUT=$(wait_port shed.out) && ERR=$(wait_port shed.err) || exit 1
+exec 3<> "$CTL" 4> "$OUT" 5> "$ERR"
+say "ready"
+# Blocks until the host connects: `shed start` waits for this line.
+echo "READY" >&3
+
+poweroff_now() {
+    kill -TERM -1 2> /dev/null
+    sleep 1
+    kill -KILL -1 2> /dev/null
+    umount /newroot/proc /newroot/sys /newroot/dev 2> /dev/null
+    umount /newroot 2> /dev/null
+    mount -o remount,ro /upper 2> /dev/null
+    umount /upper 2> /dev/null
+    sync
+    echo "D $1 0" >&3
+    reboot -f
+    sleep 10
+}
+
+# Requests, one line each: "X NONCE BASE64-SCRIPT" runs a command; "P NONCE" powers off. A command's stdout and
+# stderr go to their own ports, each framed by NONCE before and after, and its exit code comes back as
+# "D NONCE CODE" on the control port. The host reconnects per call; while nobody is connected reads see EOF.
+while true; do
+    if ! read -r cmd nonce payload <&3; then
+        sleep 0.05
+        continue
+    fi
+    case "$cmd" in
+        X)
+            echo "$payload" | base64 -d > /run/request.sh 2> /dev/null || { echo "D $nonce 126" >&3; continue; }
+            printf '%s' "$nonce" >&4
+            printf '%s' "$nonce" >&5
+            (. /run/request.sh) < /dev/null >&4 2>&5 3<&-
+            rc=$?
+            printf '%s' "$nonce" >&4
+            printf '%s' "$nonce" >&5
+            echo "D $nonce $rc" >&3
+            ;;
+        P)
+            poweroff_now "$nonce"
+            ;;
+        *)
+            ;;
+    esac
+done

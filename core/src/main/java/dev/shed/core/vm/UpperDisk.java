@@ -1,5 +1,6 @@
 package dev.shed.core.vm;
 
+import dev.shed.core.store.StoreDirs;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ public final class UpperDisk {
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
             f.setLength(size);
         }
+        StoreDirs.setMode(file, StoreDirs.FILE_MODE); // 0644 whatever the umask: no other user rewrites the upper
         try {
             HostCommand.run(List.of(mkfs(), "-F", "-q", "-E", "root_owner=0:0", file.toString()), 300);
         } catch (IOException e) {

@@ -39,7 +39,8 @@ class UmaskModesTest {
             return path.equals("shed/tmp") || path.equals("shed/ingest") || path.equals("shed/locks")
                     || path.endsWith("/work") && path.startsWith("shed/sheds/") ? "700" : "755";
         }
-        if (path.startsWith("blobs/sha256/") || path.endsWith(".erofs")) return "444";
+        if (path.startsWith("blobs/sha256/") || path.endsWith(".erofs") || path.endsWith(".erofsdev")
+                || path.endsWith(".erofsdev.idx")) return "444";
         if (path.startsWith("shed/locks/")) return "600";
         return "644";
     }
@@ -50,6 +51,7 @@ class UmaskModesTest {
         OciLayoutBuilder b = new OciLayoutBuilder(tmp.resolve("layout"));
         b.image("app", Layer.gzip(new TarLayerBuilder().dir("etc").file("etc/a", "alpha")));
         shed(root, "image", "build", "--from-oci-archive", b.dir().toString());
+        shed(root, "image", "materialize", "-q", "--layout", "shared", "app");  // data devices and their indexes
         shed(root, "image", "materialize", "-q", "app");
         shed(root, "config", "set", "eviction.policy", "lru");
         shed(root, "create", "dev", "--image", "app");

@@ -7,6 +7,7 @@ import dev.shed.core.progress.Progress;
 import dev.shed.core.store.AtomicFiles;
 import dev.shed.core.store.FileLocks;
 import dev.shed.core.store.Store;
+import dev.shed.core.store.StoreDirs;
 import dev.shed.core.store.StoreLayout;
 import dev.shed.erofs.EntryType;
 import dev.shed.erofs.ErofsEntry;
@@ -178,8 +179,8 @@ public final class LayerDevices {
 
     private Device build(LayerBlob layer) throws IOException {
         StoreLayout layout = store.layout();
-        Files.createDirectories(layout.tmpDir());
-        Files.createDirectories(layout.layerDevicesDir());
+        StoreDirs.ensure(layout, layout.tmpDir());            // never through a symlink (StoreDirs)
+        StoreDirs.ensure(layout, layout.layerDevicesDir());
         String id = lockName(layer.digest(), key) + "-" + UUID.randomUUID();
         Path tmpDev = layout.tmpDir().resolve(id + ".erofsdev");
         Path tmpIdx = layout.tmpDir().resolve(id + ".erofsdev.idx");
@@ -207,6 +208,8 @@ public final class LayerDevices {
             writeSynced(tmpIdx, index);
             Path dev = layout.layerDevice(layer.digest(), key);
             Path idx = layout.layerDeviceIndex(layer.digest(), key);
+            StoreDirs.setMode(tmpDev, StoreDirs.READ_ONLY_MODE);   // 0444 whatever the umask, like lowers and blobs
+            StoreDirs.setMode(tmpIdx, StoreDirs.READ_ONLY_MODE);
             Files.deleteIfExists(idx);           // an old index never vouches for the new device
             AtomicFiles.move(tmpDev, dev);       // the device is complete and synced (DataDeviceWriter.close)
             AtomicFiles.move(tmpIdx, idx);       // only now is it current

@@ -74,7 +74,8 @@ public final class ImageGraph {
     /** Resolves a node, reading and parsing manifests and indexes (children are resolved as well). */
     private Node node(Digest d, Role role, long declaredSize) throws IOException {
         Node known = nodes.get(d);
-        if (known != null && (known.role() == role || role == Role.OTHER)) return known;
+        // an annotation that names a blob the graph already knows (even a manifest) adds no knowledge about it
+        if (known != null && (known.role() == role || role == Role.OTHER || role == Role.BOOT)) return known;
         boolean present = store.blobs().exists(d);
         long size = present ? store.blobs().size(d) : Math.max(declaredSize, 0);
         Set<Digest> children = new LinkedHashSet<>();

@@ -8,16 +8,21 @@ import dev.shed.core.oci.Index;
 import dev.shed.core.oci.Manifest;
 import dev.shed.core.oci.MediaType;
 import dev.shed.core.store.Store;
+import dev.shed.core.vm.KernelLocator;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The content graph under a set of roots: index → manifests → config + layers. Each blob is read at most once
+ * The content graph under a set of roots: index → manifests → config + layers + the guest kernel and initrd a
+ * manifest names by annotation ({@link KernelLocator}: no descriptor names them, yet a shed boots from them, so
+ * prune must keep them and verify must find them). Each blob is read at most once
  * per walk. Absent blobs are recorded, not fatal (an index may hold only some platforms; verify reports the
  * rest).
  */
@@ -30,7 +35,9 @@ public final class ImageGraph {
     }
 
     /** What a blob is, as far as the graph knows. */
-    public enum Role { INDEX, MANIFEST, CONFIG, LAYER, OTHER }
+    public enum Role { INDEX, MANIFEST, CONFIG, LAYER, BOOT, OTHER }
+
+    private static final List<String> BOOT_ANNOTATIONS = List.of(KernelLocator.KERNEL_ANNOTATION, KernelLocator.INITRD_ANNOTATION);
 
     /** One blob in the graph, with the blobs it refers to. */
     public record Node(Digest digest, Role role, long size, boolean present, Set<Digest> children) {}
@@ -67,7 +74,8 @@ public final class ImageGraph {
     /** Resolves a node, reading and parsing manifests and indexes (children are resolved as well). */
     private Node node(Digest d, Role role, long declaredSize) throws IOException {
         Node known = nodes.get(d);
-        if (known != null && (known.role() == role || role == Role.OTHER)) return known;
+        // an annotation that names a blob the graph already knows (even a manifest) adds no knowledge about it
+        if (known != null && (known.role() == role || role == Role.OTHER || role == Role.BOOT)) return known;
         boolean present = store.blobs().exists(d);
         long size = present ? store.blobs().size(d) : Math.max(declaredSize, 0);
         Set<Digest> children = new LinkedHashSet<>();
@@ -94,6 +102,10 @@ public final class ImageGraph {
                         children.add(l.digest());
                         node(l.digest(), Role.LAYER, l.size());
                     }
+                    for (Digest b : bootBlobs(m)) {
+                        children.add(b);
+                        node(b, Role.BOOT, -1);
+                    }
                 }
             } catch (IllegalArgumentException notAnImage) {
                 actual = Role.OTHER; // unparsable: keep the blob itself reachable, nothing below it
@@ -102,6 +114,21 @@ public final class ImageGraph {
         Node n = new Node(d, actual, size, present, children);
         nodes.put(d, n);
         return n;
+    }
+
+    /** The kernel/initrd digests a manifest's annotations name; a value that is no digest is KernelLocator's to report. */
+    private static List<Digest> bootBlobs(Manifest m) {
+        List<Digest> out = new ArrayList<>();
+        for (String key : BOOT_ANNOTATIONS) {
+            String value = m.annotations().get(key);
+            if (value == null) continue;
+            try {
+                out.add(Digest.parse(value));
+            } catch (IllegalArgumentException notADigest) {
+                // not a blob reference: nothing to keep
+            }
+        }
+        return out;
     }
 
     static Role roleOf(String mediaType) {

@@ -63,6 +63,62 @@ class PrunerTest {
         assertThat(lc.pruner().plan(PruneOptions.DEFAULT).items()).as("a second prune finds nothing").isEmpty();
     }
 
+    /**
+     * A guest kernel and initrd named only by manifest annotations (io.shed.kernel.digest / io.shed.initrd.digest,
+     * what KernelLocator boots from) belong to the image: prune kept only config and layers and deleted them.
+     * Oracle: the blob files under blobs/sha256/ named by a JDK SHA-256 of the bytes written.
+     */
+    @Test
+    void keepsKernelAndInitrdNamedByAnnotationWhileTheImageIsKept() throws Exception {
+        byte[] kernelBytes = TestImages.noise(41, 300_000);
+        byte[] initrdBytes = TestImages.noise(42, 100_000);
+        Path kernelFile = blobFile(kernelBytes);
+        Path initrdFile = blobFile(initrdBytes);
+        Digest vm;
+        try (var session = store.writeSession()) {
+            store.blobs().put(kernelBytes);
+            store.blobs().put(initrdBytes);
+            com.fasterxml.jackson.databind.node.ObjectNode m =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) dev.shed.core.json.Json.parseObject(store.blobs().read(images.base.digest()), "base");
+            m.putObject("annotations").put("io.shed.kernel.digest", "sha256:" + sha256(kernelBytes))
+                    .put("io.shed.initrd.digest", "sha256:" + sha256(initrdBytes));
+            byte[] raw = dev.shed.core.json.Json.bytes(m);
+            vm = store.blobs().put(raw);
+            store.names().put("vm", new dev.shed.core.oci.Descriptor(images.base.mediaType(), vm, raw.length));
+        }
+
+        lc.pruner().prune(PruneOptions.DEFAULT, i -> {});
+        assertThat(kernelFile).as("kernel of a named image").exists();
+        assertThat(initrdFile).as("initrd of a named image").exists();
+        assertThat(lc.verifier().verify().problems()).isEmpty();
+
+        lc.sheds().create("s", "vm", null, null);
+        store.names().remove("vm");
+        lc.pruner().prune(new PruneOptions(true, false, false), i -> {});
+        assertThat(kernelFile).as("kernel of an image a shed pins, after prune -a").exists();
+        assertThat(initrdFile).exists();
+        assertThat(lc.verifier().verify().problems()).isEmpty();
+
+        Files.delete(kernelFile);
+        assertThat(lc.verifier().verify().problems()).as("verify misses a lost kernel")
+                .containsExactly("shed s: blob sha256:" + sha256(kernelBytes) + " (boot) is missing");
+        store.blobs().put(kernelBytes);
+
+        lc.sheds().remove("s", false);
+        lc.pruner().prune(PruneOptions.DEFAULT, i -> {});
+        assertThat(kernelFile).as("kernel once nothing names or pins the image").doesNotExist();
+        assertThat(initrdFile).doesNotExist();
+        assertThat(store.blobs().list()).doesNotContain(vm);
+    }
+
+    private Path blobFile(byte[] bytes) throws Exception {
+        return tmp.resolve("store/blobs/sha256/" + sha256(bytes));
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
     @Test
     void dryRunPlansExactlyWhatPruneRemoves() throws Exception {
         TestImages.garbage(store, 1, 100);

@@ -83,7 +83,7 @@ public final class ImageDfCommand implements Callable<Integer> {
         ObjectNode devices = o.putObject("devices");
         devices.put("count", r.devices().size());
         devices.put("bytes", r.deviceBytes());
-        devices.put("sharedCount", r.devices().stream().filter(DiskUsage.DeviceUsage::shared).count());
+        devices.put("sharedCount", r.sharedDeviceCount());
         devices.put("sharedBytes", r.sharedDeviceBytes());
         ArrayNode devItems = devices.putArray("items");
         for (DiskUsage.DeviceUsage d : r.devices()) {
@@ -125,7 +125,7 @@ public final class ImageDfCommand implements Callable<Integer> {
         t.row("  of which layers", r.layerCount(), Sizes.human(r.layerBytes()), "");
         t.row("Lowers (cache/*.erofs)", r.lowers().size(), Sizes.human(r.lowerBytes()), Sizes.human(def.bytes(PruneItem.Kind.LOWER)));
         t.row("Data devices (cache/layers)", r.devices().size(), Sizes.human(r.deviceBytes()), Sizes.human(def.bytes(PruneItem.Kind.DEVICE)));
-        t.row("  of which shared", r.devices().stream().filter(DiskUsage.DeviceUsage::shared).count(), Sizes.human(r.sharedDeviceBytes()), "");
+        t.row("  of which shared", r.sharedDeviceCount(), Sizes.human(r.sharedDeviceBytes()), "");
         t.row("Legacy ext4", r.legacyExt4Count(), Sizes.human(r.legacyExt4Bytes()), Sizes.human(def.bytes(PruneItem.Kind.LEGACY_EXT4)));
         t.row("Temp (ingest, tmp)", r.tempCount(), Sizes.human(r.tempBytes()), Sizes.human(def.bytes(PruneItem.Kind.TEMP)));
         t.print(out);

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The one place that hands out lowers: "ensure the lower of a manifest, record the use, apply the eviction
@@ -123,12 +124,15 @@ public final class Lowers {
         return list().stream().filter(l -> l.digest().equals(digest) && l.kind() == kind).findFirst();
     }
 
-    /** Data devices attached to a loop device now (by a mounted shared lower): never deleted. */
-    public Set<Path> devicesInUse() {
-        Set<Path> out = new HashSet<>();
+    /**
+     * Which data devices are attached to a loop device now (by a mounted shared lower): never deleted. The loops are
+     * looked at once, here; the answer compares real paths, as the kernel reports backing files.
+     */
+    public Predicate<DataDevice> devicesInUse() {
+        Set<Path> attached = new HashSet<>();
         Path dir = real(CacheDir.devicesDir(store.layout()));
-        for (Path f : users.attachedFiles()) if (dir.equals(f.getParent())) out.add(f);
-        return out;
+        for (Path f : users.attachedFiles()) if (dir.equals(f.getParent())) attached.add(f);
+        return device -> attached.contains(real(device.path()));
     }
 
     /**
@@ -235,7 +239,7 @@ public final class Lowers {
             Optional<FileLocks.Held> lock = store.locks().tryExclusive(device.lockName());
             if (lock.isEmpty()) return false;
             try (FileLocks.Held l = lock.get()) {
-                if (devicesInUse().contains(real(device.path()))) return false;
+                if (devicesInUse().test(device)) return false;
                 for (CachedLower lower : list()) if (lower.devices().contains(device.path())) return false;
                 boolean existed = Files.deleteIfExists(device.path());
                 Files.deleteIfExists(device.index());

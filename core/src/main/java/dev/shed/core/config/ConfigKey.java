@@ -161,9 +161,7 @@ public enum ConfigKey {
         for (String h : s.split(",")) {
             String host = h.trim();
             if (host.isEmpty()) continue;
-            if (!host.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?")) {
-                throw new IllegalArgumentException("'" + host + "' is not a registry host[:port]");
-            }
+            if (!isHost(host)) throw new IllegalArgumentException("'" + host + "' is not a registry host[:port]");
             arr.add(host);
         }
         return arr;

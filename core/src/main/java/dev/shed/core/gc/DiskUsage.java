@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -75,6 +76,11 @@ public final class DiskUsage {
 
         public long deviceBytes() {
             return devices.stream().mapToLong(DeviceUsage::bytes).sum();
+        }
+
+        /** Devices two or more lowers use. */
+        public long sharedDeviceCount() {
+            return devices.stream().filter(DeviceUsage::shared).count();
         }
 
         /** Bytes of devices two or more lowers use. */
@@ -161,11 +167,11 @@ public final class DiskUsage {
                     lowers.isCached(l.digest()), pins.getOrDefault(l.digest(), 0), running.contains(l.digest()), l.lastUsed(),
                     layout, l.devices(), shared, unique));
         }
-        Set<Path> inUse = lowers.devicesInUse();
+        Predicate<DataDevice> inUse = lowers.devicesInUse();
         List<DeviceUsage> deviceRows = new ArrayList<>();
         for (DataDevice d : refs.devices()) {
             deviceRows.add(new DeviceUsage(d.layer(), d.key(), d.path(), d.bytes(), List.copyOf(refs.users(d.path())),
-                    inUse.contains(real(d.path()))));
+                    inUse.test(d)));
         }
 
         long tempCount = 0;
@@ -185,14 +191,6 @@ public final class DiskUsage {
         }
         return new Report(blobSizes.size(), blobBytes, layerCount, layerBytes, images, lowerRows, deviceRows, legacyCount,
                 legacyBytes, tempCount, tempBytes, reclaimable);
-    }
-
-    private static Path real(Path p) {
-        try {
-            return p.toRealPath();
-        } catch (IOException e) {
-            return p.toAbsolutePath().normalize();
-        }
     }
 
     /** Regular files under a store directory; a symlink in its place is an error, links inside are not followed. */

@@ -22,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Mark and sweep over the store. Roots: every index.json entry (named or not; with --all, only names some
@@ -128,19 +129,11 @@ public final class Pruner {
             }
         }
         // devices whose every user goes in this prune (or that no lower uses at all), unless mounted
-        Set<Path> inUse = lowers.devicesInUse();
+        Predicate<DataDevice> inUse = lowers.devicesInUse();
         DeviceRefs refs = new DeviceRefs(all, lowers.devices());
         for (DataDevice d : refs.freedBy(evicted)) {
-            if (inUse.contains(real(d.path()))) continue;
+            if (inUse.test(d)) continue;
             items.add(new PruneItem(PruneItem.Kind.DEVICE, d.path().getFileName().toString(), d.path(), d.bytes()));
-        }
-    }
-
-    private static Path real(Path p) {
-        try {
-            return p.toRealPath();
-        } catch (IOException e) {
-            return p.toAbsolutePath().normalize();
         }
     }
 

@@ -58,7 +58,7 @@ final class LargePaxSparse {
      */
     static Entry detect(byte[] raw, long rawStart) {
         RawPaxHeaders.Last last = RawPaxHeaders.last(raw, rawStart);
-        if (last == null || last.entryHeader() == null) return null;
+        if (last == null) return null;
         long real = -1;
         String name = null;
         Long paxSize = null;

@@ -209,8 +209,7 @@ public final class LayerReader implements AutoCloseable {
         verified = true;
         Digest actual = stored.digest();
         if (!actual.equals(layer.digest())) {
-            throw new LayerIntegrityException(layer.digest(), "the stored blob's digest is " + actual
-                    + " (corrupt or altered; remove the image and pull it again)");
+            throw blobMismatch(layer, actual);
         }
         long size = layer.descriptor().size();
         if (size >= 0 && stored.count() != size) {
@@ -239,8 +238,7 @@ public final class LayerReader implements AutoCloseable {
             s.drain();
             Digest actual = s.digest();
             if (!actual.equals(layer.digest())) {
-                LayerIntegrityException ie = new LayerIntegrityException(layer.digest(), "the stored blob's digest is "
-                        + actual + " (corrupt or altered; remove the image and pull it again)");
+                LayerIntegrityException ie = blobMismatch(layer, actual);
                 ie.addSuppressed(ex);
                 return ie;
             }
@@ -248,6 +246,11 @@ public final class LayerReader implements AutoCloseable {
             ex.addSuppressed(io);
         }
         return ex;
+    }
+
+    private static LayerIntegrityException blobMismatch(LayerBlob layer, Digest actual) {
+        return new LayerIntegrityException(layer.digest(), "the stored blob's digest is " + actual
+                + " (corrupt or altered; remove the image and pull it again)");
     }
 
     private static String oneLine(String m) {

@@ -18,26 +18,12 @@ final class RawPaxHeaders {
      * @return the records of the last 'x' header before the entry's own header (empty when none)
      */
     static Map<String, byte[]> parse(byte[] raw, long rawStart) {
-        Map<String, byte[]> last = new LinkedHashMap<>();
-        int i = (int) ((512 - rawStart % 512) % 512);
-        while (i + 512 <= raw.length) {
-            byte type = raw[i + 156];
-            long size = number(raw, i + 124, 12);
-            if (allZero(raw, i)) {
-                i += 512;
-                continue;
-            }
-            int content = i + 512;
-            long padded = (size + 511) & ~511L;
-            if (type == 'x' || type == 'X') {
-                if (content + size > raw.length) break;
-                last = records(raw, content, (int) size);
-            } else if (type != 'L' && type != 'K' && type != 'g') {
-                break; // the entry's own header
-            }
-            i = (int) Math.min(Integer.MAX_VALUE, content + padded);
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        Scan scan = scan(raw, rawStart);
+        if (scan.records() != null) {
+            for (Map.Entry<String, byte[]> r : scan.records()) out.put(r.getKey(), r.getValue());
         }
-        return last;
+        return out;
     }
 
     /** The last 'x' header's records in order (repeated keys kept) and the entry's own 512-byte header. */
@@ -45,7 +31,23 @@ final class RawPaxHeaders {
 
     /** Like {@link #parse}, keeping every record in order and the entry header; null when there is no 'x' header. */
     static Last last(byte[] raw, long rawStart) {
-        java.util.List<String[]> last = null;
+        Scan scan = scan(raw, rawStart);
+        if (scan.records() == null || scan.entryHeader() < 0) return null;
+        java.util.List<String[]> records = new java.util.ArrayList<>();
+        for (Map.Entry<String, byte[]> r : scan.records()) {
+            records.add(new String[] {r.getKey(), new String(r.getValue(), StandardCharsets.UTF_8)});
+        }
+        return new Last(records, java.util.Arrays.copyOfRange(raw, scan.entryHeader(), scan.entryHeader() + 512));
+    }
+
+    /**
+     * Where a walk over one entry's headers got to: the records of the last complete 'x' header (null when none)
+     * and the offset in raw of the entry's own header (-1 when raw ended first, or inside an 'x' header).
+     */
+    private record Scan(java.util.List<Map.Entry<String, byte[]>> records, int entryHeader) {}
+
+    private static Scan scan(byte[] raw, long rawStart) {
+        java.util.List<Map.Entry<String, byte[]>> last = null;
         int i = (int) ((512 - rawStart % 512) % 512);
         while (i + 512 <= raw.length) {
             byte type = raw[i + 156];
@@ -57,23 +59,14 @@ final class RawPaxHeaders {
             int content = i + 512;
             long padded = (size + 511) & ~511L;
             if (type == 'x' || type == 'X') {
-                if (content + size > raw.length) return null;
-                last = new java.util.ArrayList<>();
-                for (Map.Entry<String, byte[]> r : recordList(raw, content, (int) size)) {
-                    last.add(new String[] {r.getKey(), new String(r.getValue(), StandardCharsets.UTF_8)});
-                }
+                if (content + size > raw.length) return new Scan(last, -1);
+                last = recordList(raw, content, (int) size);
             } else if (type != 'L' && type != 'K' && type != 'g') {
-                return last == null ? null : new Last(last, java.util.Arrays.copyOfRange(raw, i, i + 512));
+                return new Scan(last, i); // the entry's own header
             }
             i = (int) Math.min(Integer.MAX_VALUE, content + padded);
         }
-        return null;
-    }
-
-    private static Map<String, byte[]> records(byte[] b, int off, int len) {
-        Map<String, byte[]> out = new LinkedHashMap<>();
-        for (Map.Entry<String, byte[]> r : recordList(b, off, len)) out.put(r.getKey(), r.getValue());
-        return out;
+        return new Scan(last, -1);
     }
 
     private static java.util.List<Map.Entry<String, byte[]>> recordList(byte[] b, int off, int len) {

@@ -17,7 +17,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The index of one layer's data device ({@code <layer-hex>.<key>.erofsdev.idx}): every entry of the layer tar in
@@ -200,9 +199,7 @@ public final class LayerIndex {
         if (b.get() != 0) e.linkTarget(str(b));
         e.device(b.getInt(), b.getInt());
         int xattrs = b.getInt();
-        TreeMap<String, byte[]> map = new TreeMap<>();
-        for (int i = 0; i < xattrs; i++) map.put(str(b), bytes(b));
-        e.xattrs(map);
+        for (int i = 0; i < xattrs; i++) e.xattr(str(b), bytes(b));   // the builder keeps them sorted
         ExternalData data = null;
         if (type == EntryType.FILE) {
             long block = b.getLong();
@@ -227,16 +224,24 @@ public final class LayerIndex {
         out.write(v);
     }
 
+    /** Decodes straight from the buffer's array: no intermediate byte[] per name. */
     private static String str(ByteBuffer b) {
-        return new String(bytes(b), StandardCharsets.UTF_8);
+        int n = length(b);
+        String s = new String(b.array(), b.arrayOffset() + b.position(), n, StandardCharsets.UTF_8);
+        b.position(b.position() + n);
+        return s;
     }
 
     private static byte[] bytes(ByteBuffer b) {
-        int n = b.getInt();
-        if (n < 0 || n > b.remaining()) throw new IllegalArgumentException("length " + n + " past the end");
-        byte[] v = new byte[n];
+        byte[] v = new byte[length(b)];
         b.get(v);
         return v;
+    }
+
+    private static int length(ByteBuffer b) {
+        int n = b.getInt();
+        if (n < 0 || n > b.remaining()) throw new IllegalArgumentException("length " + n + " past the end");
+        return n;
     }
 
     private static byte[] sha256(byte[] data, int length) {

@@ -59,7 +59,7 @@ now() { date +%s.%N; }
 bare() {
   qemu-system-x86_64 -M microvm,pit=on,pic=on,rtc=on -nodefaults -no-user-config -display none -no-reboot -smp 1 -m 256M \
     -accel "$accel" -kernel "$kernel" -initrd "$initrd" -serial null \
-    -append "console=ttyS0 panic=-1 quiet $timer rdinit=/bin/busybox -- sh -c \"/bin/busybox reboot -f\""
+    -append "console=ttyS0 panic=-1 reboot=t quiet $timer rdinit=/bin/busybox -- sh -c \"/bin/busybox reboot -f\""
 }
 declare -A times
 for ((i = 0; i < runs; i++)); do

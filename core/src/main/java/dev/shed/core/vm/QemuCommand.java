@@ -56,9 +56,11 @@ public final class QemuCommand {
         return c;
     }
 
-    /** Kernel parameters: serial console, no reboot loop on panic, TCG clock hints, then shed's own. */
+    /** Kernel parameters: serial console, no reboot loop on panic, immediate reset, TCG clock hints, then shed's own. */
     static String cmdline(VmLaunch l) {
-        List<String> p = new ArrayList<>(List.of("console=ttyS0", "panic=-1", "quiet", "rw"));
+        // reboot=t: reset by triple fault at once. microvm has no keyboard controller, and the kernel's default
+        // ACPI-then-keyboard reset could spin for minutes under TCG before -no-reboot ever saw the reset
+        List<String> p = new ArrayList<>(List.of("console=ttyS0", "panic=-1", "reboot=t", "quiet", "rw"));
         // microvm has no HPET and TCG's PIT calibration fails: without a TSC frequency the kernel hangs at boot
         if (l.accel() == Accel.TCG) p.addAll(List.of("tsc_early_khz=2000000", "lpj=4000000", "no_timer_check"));
         p.addAll(l.initArgs());

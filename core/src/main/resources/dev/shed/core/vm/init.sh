@@ -39,34 +39,26 @@ if [ -f /shed/modules.order ]; then
     done < /shed/modules.order
 fi
 
-disk() {
-    for b in /sys/block/vd*; do
-        [ "$(cat "$b/serial" 2> /dev/null)" = "$1" ] && { echo "/dev/${b##*/}"; return 0; }
+# The /dev node of the sysfs entry under GLOB whose ATTR file reads NAME (disks by serial, ports by name).
+sysfs_node() {
+    for e in $1; do
+        [ "$(cat "$e/$2" 2> /dev/null)" = "$3" ] && { echo "/dev/${e##*/}"; return 0; }
     done
     return 1
 }
-wait_disk() {
+disk() { sysfs_node '/sys/block/vd*' serial "$1"; }
+port() { sysfs_node '/sys/class/virtio-ports/*' name "$1"; }
+# Waits up to ~20 s for LOOKUP NAME to find its node (the kernel probes devices while init already runs).
+await() {
     i=0
-    while ! disk "$1"; do
+    while ! "$1" "$2"; do
         i=$((i + 1))
-        [ $i -gt 400 ] && fail "disk $1 did not appear (is virtio_blk in the guest kernel?)"
+        [ $i -gt 400 ] && fail "$1 $2 did not appear (is $3 in the guest kernel?)"
         sleep 0.05
     done
 }
-port() {
-    for p in /sys/class/virtio-ports/*; do
-        [ "$(cat "$p/name" 2> /dev/null)" = "$1" ] && { echo "/dev/${p##*/}"; return 0; }
-    done
-    return 1
-}
-wait_port() {
-    i=0
-    while ! port "$1"; do
-        i=$((i + 1))
-        [ $i -gt 400 ] && fail "port $1 did not appear (is virtio_console in the guest kernel?)"
-        sleep 0.05
-    done
-}
+wait_disk() { await disk "$1" virtio_blk; }
+wait_port() { await port "$1" virtio_console; }
 # The kernel's own words for a failed mount: the last matching line of its log.
 kernel_says() { dmesg | grep -i "$1" | tail -n 1 | sed 's/^\[[^]]*\] //'; }
 

@@ -19,6 +19,11 @@ final class NonceFrame {
     }
 
     void copy(ReadableByteChannel in, OutputStream sink) throws IOException {
+        copy(in, sink, () -> {});
+    }
+
+    /** As {@link #copy(ReadableByteChannel, OutputStream)}; {@code onStart} runs once the first nonce has arrived. */
+    void copy(ReadableByteChannel in, OutputStream sink, Runnable onStart) throws IOException {
         byte[] buf = new byte[0];
         boolean started = false;
         ByteBuffer chunk = ByteBuffer.allocate(64 << 10);
@@ -36,6 +41,7 @@ final class NonceFrame {
                         break;
                     }
                     started = true;
+                    onStart.run();
                     buf = Arrays.copyOfRange(buf, at + nonce.length, buf.length);
                     continue;
                 }

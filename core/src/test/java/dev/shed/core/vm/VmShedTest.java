@@ -97,7 +97,7 @@ class VmShedTest {
     Run exec(Store store, String shed, List<String> env, String workdir, String... cmd) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new VmExec(store, lc.catalog()).exec(shed, List.of(cmd), env, workdir, out, err);
+        int code = new VmExec(store, lc.catalog()).exec(shed, List.of(cmd), new VmExec.Options(env, workdir, null, null), null, out, err);
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), out.toByteArray());
     }
 

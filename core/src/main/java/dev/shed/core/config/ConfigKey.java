@@ -54,6 +54,14 @@ public enum ConfigKey {
     VM_BUSYBOX("vm.busybox", "",
             "Static busybox for the initrd shed writes (default: /bin/busybox from busybox-static)",
             ConfigKey::parsePath),
+    VM_KERNEL_AMD64("vm.kernel.amd64", "", archDescription("vm.kernel", "amd64"), ConfigKey::parsePath),
+    VM_MODULES_AMD64("vm.modules.amd64", "", archDescription("vm.modules", "amd64"), ConfigKey::parsePath),
+    VM_INITRD_AMD64("vm.initrd.amd64", "", archDescription("vm.initrd", "amd64"), ConfigKey::parsePath),
+    VM_BUSYBOX_AMD64("vm.busybox.amd64", "", archDescription("vm.busybox", "amd64"), ConfigKey::parsePath),
+    VM_KERNEL_ARM64("vm.kernel.arm64", "", archDescription("vm.kernel", "arm64"), ConfigKey::parsePath),
+    VM_MODULES_ARM64("vm.modules.arm64", "", archDescription("vm.modules", "arm64"), ConfigKey::parsePath),
+    VM_INITRD_ARM64("vm.initrd.arm64", "", archDescription("vm.initrd", "arm64"), ConfigKey::parsePath),
+    VM_BUSYBOX_ARM64("vm.busybox.arm64", "", archDescription("vm.busybox", "arm64"), ConfigKey::parsePath),
     VM_MEMORY("vm.memory", "256M",
             "Guest memory of vm sheds (64M and up)",
             s -> JsonNodeFactory.instance.numberNode(parseMemory(s)));
@@ -99,6 +107,12 @@ public enum ConfigKey {
             return String.join(",", items);
         }
         return stored.asText();
+    }
+
+    /** vm.kernel, vm.modules and vm.initrd of an arch are taken together when its vm.kernel.ARCH is set. */
+    private static String archDescription(String key, String arch) {
+        return key + " for " + arch + " images, in place of " + key
+                + (key.equals("vm.busybox") ? "" : " when vm.kernel." + arch + " is set");
     }
 
     private static String parseRuntime(String s) {

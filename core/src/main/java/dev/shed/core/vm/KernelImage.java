@@ -34,14 +34,13 @@ public final class KernelImage {
         return GuestArch.ofElf(h);
     }
 
-    /** An error unless {@code kernel} (found as {@code origin}) is a kernel for {@code arch}. */
-    public static void check(Path kernel, String origin, GuestArch arch) throws IOException {
+    /** An error unless {@code kernel} (found as {@code origin}) is a kernel for {@code arch}; {@code remedy} ends it. */
+    public static void check(Path kernel, String origin, GuestArch arch, String remedy) throws IOException {
         GuestArch actual = archOf(kernel);
         if (actual == arch) return;
         String what = actual == null ? "is not a kernel image shed recognizes (x86 bzImage, arm64 Image, ELF vmlinux)"
                 : "is an " + actual.key() + " kernel";
-        throw new IOException("guest kernel " + kernel + " (" + origin + ") " + what + " but the image is " + arch.key()
-                + "; set an " + arch.key() + " kernel with: shed config set vm.kernel." + arch.key() + " /path/to/vmlinuz");
+        throw new IOException("guest kernel " + kernel + " (" + origin + ") " + what + " but the image is " + arch.key() + "; " + remedy);
     }
 
     private static boolean at(byte[] h, int offset, String magic) {

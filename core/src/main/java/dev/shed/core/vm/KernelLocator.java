@@ -37,7 +37,10 @@ public final class KernelLocator {
     /** The kernel for an image whose manifest carries {@code annotations}. */
     public GuestKernel locate(Map<String, String> annotations) throws IOException {
         GuestKernel found = find(annotations);
-        KernelImage.check(found.kernel(), found.origin(), settings.arch());
+        String arch = settings.arch().key();
+        KernelImage.check(found.kernel(), found.origin(), settings.arch(), annotations.containsKey(KERNEL_ANNOTATION)
+                ? "the image's own kernel cannot boot it"
+                : "set an " + arch + " kernel with: shed config set vm.kernel." + arch + " /path/to/vmlinuz");
         return found;
     }
 
@@ -53,7 +56,7 @@ public final class KernelLocator {
             String key = settings.kernelKey();
             if (!Files.isRegularFile(kernel)) throw new IOException(key + " " + kernel + " does not exist (shed config set " + key + " PATH)");
             Path modules = settings.modules() != null ? settings.modules() : modulesBeside(kernel);
-            if (modules != null && !Files.isDirectory(modules)) throw new IOException("vm.modules " + modules + " is not a directory");
+            if (modules != null && !Files.isDirectory(modules)) throw new IOException(key.replace("vm.kernel", "vm.modules") + " " + modules + " is not a directory");
             return new GuestKernel(kernel, modules, settings.initrd(), key);
         }
         Path hostKernel = hostRoot.resolve("boot/vmlinuz-" + hostRelease);

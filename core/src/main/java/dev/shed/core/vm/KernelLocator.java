@@ -1,5 +1,6 @@
 package dev.shed.core.vm;
 
+import dev.shed.core.oci.BootBlob;
 import dev.shed.core.oci.Digest;
 import dev.shed.core.store.ContentStore;
 import java.io.IOException;
@@ -14,8 +15,8 @@ import java.util.Map;
  * {@code /lib/modules/RELEASE}. Otherwise an error saying what to set.
  */
 public final class KernelLocator {
-    public static final String KERNEL_ANNOTATION = "io.shed.kernel.digest";
-    public static final String INITRD_ANNOTATION = "io.shed.initrd.digest";
+    public static final String KERNEL_ANNOTATION = BootBlob.KERNEL;
+    public static final String INITRD_ANNOTATION = BootBlob.INITRD;
 
     private final ContentStore blobs;
     private final VmSettings settings;

@@ -2,6 +2,7 @@ package dev.shed.registry.push;
 
 import dev.shed.core.image.ImageReader;
 import dev.shed.core.image.StoredImage;
+import dev.shed.core.oci.BootBlob;
 import dev.shed.core.oci.Descriptor;
 import dev.shed.core.oci.Digest;
 import dev.shed.core.oci.Manifest;
@@ -82,6 +83,14 @@ public final class ImagePusher implements AutoCloseable {
         for (Descriptor d : blobs.values()) {
             if (!store.blobs().exists(d.digest())) {
                 throw new IOException("cannot push " + source + ": blob " + d.digest() + " is not in the store");
+            }
+        }
+        for (Manifest m : image.manifests()) {
+            for (BootBlob b : BootBlob.of(m)) {
+                if (!store.blobs().exists(b.digest())) {
+                    throw new IOException("cannot push " + source + ": its " + b.describe() + " is not in the store");
+                }
+                blobs.putIfAbsent(b.digest(), b.descriptor(store.blobs().size(b.digest())));
             }
         }
         AtomicLong uploaded = new AtomicLong();

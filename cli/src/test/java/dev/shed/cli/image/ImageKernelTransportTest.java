@@ -87,6 +87,18 @@ class ImageKernelTransportTest {
         assertThat(fresh.resolve("blobs/sha256/" + hex(kernel))).hasBinaryContent(kernel);
         assertThat(fresh.resolve("blobs/sha256/" + hex(initrd))).hasBinaryContent(initrd);
         ok(Shed.run(fresh, "image", "verify"));
+
+        // df counts them in the image (oracle: the blob files on disk, the store's only image), rm + prune drop them
+        long onDisk;
+        try (var files = Files.list(fresh.resolve("blobs/sha256"))) {
+            onDisk = files.mapToLong(f -> f.toFile().length()).sum();
+        }
+        JsonNode df = Json.parseObject(Shed.run(fresh, "image", "df", "--format", "json").out().getBytes(), "df");
+        assertThat(df.path("images").get(0).path("bytes").asLong()).isEqualTo(onDisk);
+        ok(Shed.run(fresh, "image", "rm", ref));
+        ok(Shed.run(fresh, "image", "prune"));
+        assertThat(fresh.resolve("blobs/sha256/" + hex(kernel))).doesNotExist();
+        assertThat(fresh.resolve("blobs/sha256/" + hex(initrd))).doesNotExist();
     }
 
     @Test

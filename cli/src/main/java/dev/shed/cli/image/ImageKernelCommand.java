@@ -58,7 +58,7 @@ public final class ImageKernelCommand implements Callable<Integer> {
         if (initrd != null && initrd.modules != null) {
             if (!Files.isDirectory(initrd.modules)) throw new IllegalArgumentException("--modules " + initrd.modules + " is not a directory");
             // ports may be published from any shed of this image: the initrd carries the NIC driver too
-            initrdFile = new BootFiles(VmSettings.load(new ConfigFile(store)), store.layout().stateDir().resolve("vm").resolve("initrd"))
+            initrdFile = new BootFiles(VmSettings.load(new ConfigFile(store)), store.layout().initrdCacheDir())
                     .initrd(new GuestKernel(kernel, initrd.modules, null, "--kernel " + kernel), true, false);
         }
         ArchiveImporter.Imported done = new KernelAttacher(store).attach(image, kernel, initrdFile, tag);

@@ -71,7 +71,7 @@ public final class BootVerifier {
             }
         }
         if (kernel.initrd() != null) kernel = new GuestKernel(kernel.kernel(), kernel.modules(), null, kernel.origin());
-        Path initrd = new BootFiles(settings, store.layout().stateDir().resolve("vm").resolve("initrd")).initrd(kernel, false, true);
+        Path initrd = new BootFiles(settings, store.layout().initrdCacheDir()).initrd(kernel, false, true);
         Path work = store.layout().tmpDir().resolve("verify-boot-" + UUID.randomUUID());
         Files.createDirectories(work);
         try {

@@ -20,11 +20,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code shed image kernel IMAGE --kernel FILE [--initrd FILE | --modules DIR] [--tag NEW]}. */
 @Command(name = "kernel", mixinStandardHelpOptions = true,
-        description = {"Give an image its own guest kernel (and initrd): they become blobs the manifest names by the",
-                "annotations io.shed.kernel.digest / io.shed.initrd.digest, and travel with the image through push, pull,",
-                "save and load. IMAGE (or --tag NEW) then names the new manifest; shed start boots that kernel.",
-                "A kernel with its drivers as modules needs --modules (shed writes the initrd now, with the modules a",
-                "shed boot needs) or a ready --initrd; with neither, everything must be built in."})
+        description = {"Give an image its own guest kernel (and initrd): they become blobs the manifest names by the "
+                + "annotations io.shed.kernel.digest / io.shed.initrd.digest, and travel with the image through push, pull, "
+                + "save and load. IMAGE (or --tag NEW) then names the new manifest; shed start boots that kernel.",
+                "A kernel with its drivers as modules needs --modules (shed writes the initrd now, with the modules a "
+                + "shed boot needs) or a ready --initrd; with neither, everything must be built in."})
 public final class ImageKernelCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IMAGE", description = "Image name or manifest digest (one platform).")
     String image;

@@ -1,5 +1,6 @@
 package dev.shed.core.vm;
 
+import dev.shed.core.oci.BootBlob;
 import dev.shed.core.oci.Digest;
 import dev.shed.core.store.ContentStore;
 import java.io.IOException;
@@ -15,8 +16,8 @@ import java.util.Map;
  * saying what to set. The kernel found must be one for the image's architecture.
  */
 public final class KernelLocator {
-    public static final String KERNEL_ANNOTATION = "io.shed.kernel.digest";
-    public static final String INITRD_ANNOTATION = "io.shed.initrd.digest";
+    public static final String KERNEL_ANNOTATION = BootBlob.KERNEL;
+    public static final String INITRD_ANNOTATION = BootBlob.INITRD;
 
     private final ContentStore blobs;
     private final VmSettings.GuestSettings settings;

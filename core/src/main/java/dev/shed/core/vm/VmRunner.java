@@ -178,7 +178,7 @@ public final class VmRunner implements ShedRunner {
     }
 
     private Path initrdCache() {
-        return store.layout().stateDir().resolve("vm").resolve("initrd");
+        return store.layout().initrdCacheDir();
     }
 
     private static void cleanRuntimeFiles(VmFiles f) throws IOException {

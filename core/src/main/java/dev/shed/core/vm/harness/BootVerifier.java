@@ -59,9 +59,20 @@ public final class BootVerifier {
     }
 
     private Map<String, TreeEntry> listInGuest(Manifest m, GuestArch arch, Path lower, List<Path> devices) throws IOException {
-        GuestKernel kernel = new KernelLocator(store.blobs(), settings.forArch(arch)).locate(m.annotations());
+        KernelLocator locator = new KernelLocator(store.blobs(), settings.forArch(arch));
+        GuestKernel kernel = locator.locate(m.annotations());
+        // an image's own initrd holds its kernel's modules but not the harness tools, and there is no module tree to
+        // write one with them: the lower is checked by the next kernel in line (vm.kernel, the host's)
+        if (kernel.initrd() != null && kernel.modules() == null) {
+            try {
+                kernel = locator.locate(Map.of());
+            } catch (IOException none) {
+                throw new IOException("the image has an initrd of its own (" + KernelLocator.INITRD_ANNOTATION + "), without the harness's "
+                        + "listing tools; verify --boot needs another kernel: shed config set vm.kernel /path/to/vmlinuz");
+            }
+        }
         if (kernel.initrd() != null) kernel = new GuestKernel(kernel.kernel(), kernel.modules(), null, kernel.origin());
-        Path initrd = new BootFiles(settings.forArch(arch), store.layout().stateDir().resolve("vm").resolve("initrd")).initrd(kernel, false, true);
+        Path initrd = new BootFiles(settings.forArch(arch), store.layout().initrdCacheDir()).initrd(kernel, false, true);
         Path work = store.layout().tmpDir().resolve("verify-boot-" + UUID.randomUUID());
         Files.createDirectories(work);
         try {

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.shed.erofs.source.DirectorySource;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -26,14 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A real host directory into an image and back out through the kernel. */
 class DirectorySourceTest {
-    /** cap_net_raw+p as setcap writes it (VFS_CAP_REVISION_2): binary, with NUL bytes. */
-    /** posix_acl_xattr v2: user::rw- user:1000:rwx group::r-- mask::rwx other::r-- */
-    private static final String ACL_ACCESS = "02000000" + "01000600ffffffff" + "02000700e8030000" + "04000400ffffffff"
-            + "10000700ffffffff" + "20000400ffffffff";
-    /** default: user::rwx user:1000:rwx group::r-x mask::rwx other::r-x */
-    private static final String ACL_DEFAULT = "02000000" + "01000700ffffffff" + "02000700e8030000" + "04000500ffffffff"
-            + "10000700ffffffff" + "20000500ffffffff";
-    static final String CAPABILITY = "0x0100000200200000000000000000000000000000";
     /** A walk that opens a FIFO blocks until a writer comes; a build must never take this long. */
     private static final Duration NO_HANG = Duration.ofSeconds(60);
 
@@ -57,9 +46,9 @@ class DirectorySourceTest {
     @Test
     void specialFilesAndEveryXattrNamespaceReachTheKernelMount(@TempDir Path tmp) throws Exception {
         ErofsReaders.requireMount();
-        Path src = specialTree(tmp.resolve("src"));
+        Path src = SpecialTree.make(tmp.resolve("src"));
         Map<String, Map<String, String>> want = hex(ErofsReaders.xattrs(src));
-        assertThat(want.get("bin/ping")).containsEntry("security.capability", CAPABILITY.substring(2))
+        assertThat(want.get("bin/ping")).containsEntry("security.capability", SpecialTree.CAPABILITY)
                 .containsEntry("trusted.x", "00ff").containsEntry("user.bin", "ff00fe80");
         assertThat(want.get("link")).containsEntry("trusted.sym", "beef");
 
@@ -88,7 +77,7 @@ class DirectorySourceTest {
         Path src = Files.createDirectories(tmp.resolve("src"));
         Files.writeString(src.resolve("a"), "a");
         assertThat(ErofsReaders.run(List.of("mkfifo", src.resolve("pipe").toString())).exit()).isZero();
-        socket(src.resolve("sock"));
+        SpecialTree.socket(src.resolve("sock"));
         Path img = tmp.resolve("fifo.erofs");
         build(src, img, ErofsOptions.defaults());
         Path out = ErofsReaders.fsckExtract(img, tmp.resolve("out"));
@@ -174,47 +163,6 @@ class DirectorySourceTest {
         Files.createLink(root.resolve("dir4/tool-again"), tool);
         Files.setLastModifiedTime(root.resolve("empty"), FileTime.fromMillis(1_234_567_890_123L));
         return root;
-    }
-
-    /**
-     * As root: a FIFO, char and block devices, a socket, a file with security.capability (binary), security.selinux,
-     * trusted.x and user.bin=0xff00fe80, its hardlink, a symlink with a trusted xattr (its own, not its target's),
-     * xattrs on a FIFO, a device and the root directory, an empty value, a file over 1 MiB with an xattr, and POSIX ACLs.
-     */
-    static Path specialTree(Path root) throws IOException {
-        Path ping = root.resolve("bin/ping");
-        Files.createDirectories(ping.getParent());
-        Files.writeString(ping, "ping");
-        Files.createLink(root.resolve("bin/ping2"), ping);
-        Files.createDirectories(root.resolve("d"));
-        Files.write(root.resolve("big"), new byte[(3 << 20) / 2]);
-        Files.createSymbolicLink(root.resolve("link"), Path.of("bin/ping"));
-        sh(root, "mkfifo p && mknod null c 1 3 && mknod loop9 b 7 259 && mknod tty c 136 1048575"
-                + " && setfattr -n security.capability -v " + CAPABILITY + " bin/ping"
-                + " && setfattr -n security.selinux -v 0x73797374656d5f753a6f626a6563745f723a62696e5f743a733000 bin/ping"
-                + " && setfattr -n trusted.x -v 0x00ff bin/ping && setfattr -n user.bin -v 0xff00fe80 bin/ping"
-                + " && setfattr -h -n trusted.sym -v 0xbeef link && setfattr -n trusted.fifo -v 0x0102 p"
-                + " && setfattr -n trusted.dev -v 0xaa null && setfattr -n trusted.dir -v 0x01 d"
-                + " && setfattr -n user.empty d && setfattr -n user.big -v 0x" + "5a".repeat(300) + " big"
-                + " && setfattr -n trusted.root -v 0x00 . && echo acl > acl"
-                // POSIX ACLs as the kernel stores them (setfacl's bytes): user 1000 rwx on a file, a default ACL on d
-                + " && setfattr -n system.posix_acl_access -v 0x" + ACL_ACCESS + " acl"
-                + " && setfattr -n system.posix_acl_default -v 0x" + ACL_DEFAULT + " d");
-        socket(root.resolve("sock"));
-        return root;
-    }
-
-    private static void sh(Path dir, String script) throws IOException {
-        ErofsReaders.requireGetfattr();
-        ErofsReaders.Result r = ErofsReaders.run(List.of("sh", "-c", "cd '" + dir + "' && " + script));
-        assertThat(r.exit()).as("%s\n%s", script, r.output()).isZero();
-    }
-
-    /** A unix socket file, left behind after its channel closes. */
-    private static void socket(Path p) throws IOException {
-        try (ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            s.bind(UnixDomainSocketAddress.of(p));
-        }
     }
 
     private static Map<String, Map<String, String>> hex(Map<String, Map<String, byte[]>> xattrs) {

@@ -129,6 +129,22 @@ public final class RegistryClient {
         return exists(Call.head(api("blobs/" + d), Map.of()));
     }
 
+    /**
+     * The size of a blob the repository holds (HEAD, Content-Length), or empty when it has none. For blobs no
+     * descriptor sizes (a kernel named by annotation); the digest still verifies what is then fetched.
+     */
+    public java.util.OptionalLong blobSize(Digest d) throws IOException {
+        try {
+            HttpResponse<Void> resp = http.sendDiscarding(Call.head(api("blobs/" + d), Map.of()));
+            java.util.OptionalLong length = resp.headers().firstValueAsLong("Content-Length");
+            if (length.isEmpty()) throw new IOException("registry gave no Content-Length for blob " + d + " of " + repo.name());
+            return length;
+        } catch (RegistryResponseException e) {
+            if (e.status() == 404) return java.util.OptionalLong.empty();
+            throw e;
+        }
+    }
+
     private boolean exists(Call call) throws IOException {
         try {
             http.sendDiscarding(call);

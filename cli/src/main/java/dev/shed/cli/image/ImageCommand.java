@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 ImageInspectCommand.class,
                 ImageHistoryCommand.class,
                 ImageTagCommand.class,
+                ImageKernelCommand.class,
                 ImageRmCommand.class,
                 ImagePullCommand.class,
                 ImagePushCommand.class,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shed.cli.Shed;
 import dev.shed.cli.Shed.Result;
+import dev.shed.core.testing.Corruption;
 import dev.shed.core.testing.Integration;
 import dev.shed.core.testing.OciLayoutBuilder;
 import dev.shed.core.testing.OciLayoutBuilder.Layer;
@@ -172,7 +173,7 @@ class ImageMaterializeExportCommandTest {
         var layer = manifest.layers().get(0).digest();
         Path blob = store.blobs().path(layer);
         byte[] bytes = Files.readAllBytes(blob);
-        bytes[indexOf(bytes, "real".getBytes())] ^= 0x20; // "Real": the tar still parses, only the digest can tell
+        bytes[Corruption.indexOf(bytes, "real".getBytes())] ^= 0x20; // "Real": the tar still parses, only the digest can tell
         blob.toFile().setWritable(true);
         Files.write(blob, bytes);
 
@@ -202,15 +203,6 @@ class ImageMaterializeExportCommandTest {
         if (b.length < n) return false;
         for (int i = b.length - n; i < b.length; i++) if (b[i] != 0) return false;
         return true;
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
-            return i;
-        }
-        throw new AssertionError("not found");
     }
 
     @Test

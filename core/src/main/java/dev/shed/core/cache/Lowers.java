@@ -1,5 +1,7 @@
 package dev.shed.core.cache;
 
+import static dev.shed.core.store.RealPaths.real;
+
 import dev.shed.core.config.EvictionPolicy;
 import dev.shed.core.config.StoreConfig;
 import dev.shed.core.materialize.Lower;
@@ -245,15 +247,6 @@ public final class Lowers {
                 Files.deleteIfExists(device.index());
                 return existed;
             }
-        }
-    }
-
-    /** The path with symlinks resolved, as the kernel reports loop backing files (else normalised). */
-    static Path real(Path p) {
-        try {
-            return p.toRealPath();
-        } catch (IOException e) {
-            return p.toAbsolutePath().normalize();
         }
     }
 }

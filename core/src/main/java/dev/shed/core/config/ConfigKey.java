@@ -43,7 +43,7 @@ public enum ConfigKey {
             "How sheds created from now on run: vm (boot a microVM with QEMU) or mount (loop-mount + overlay on the host)",
             s -> JsonNodeFactory.instance.textNode(parseRuntime(s))),
     VM_KERNEL("vm.kernel", "",
-            "Guest kernel for vm sheds whose image carries none (default: the host's /boot/vmlinuz-$(uname -r))",
+            "Guest kernel for vm sheds whose image carries none (default: the host's /boot/vmlinuz-$(uname -r), for images of the host's architecture)",
             ConfigKey::parsePath),
     VM_MODULES("vm.modules", "",
             "Module tree of vm.kernel (default: lib/modules/RELEASE beside the kernel, else /lib/modules/RELEASE)",
@@ -52,8 +52,16 @@ public enum ConfigKey {
             "Guest initrd to use instead of the one shed writes (it must speak shed's init protocol)",
             ConfigKey::parsePath),
     VM_BUSYBOX("vm.busybox", "",
-            "Static busybox for the initrd shed writes (default: /bin/busybox from busybox-static)",
+            "Static busybox for the initrd shed writes (default: /bin/busybox from busybox-static, for images of the host's architecture)",
             ConfigKey::parsePath),
+    VM_KERNEL_AMD64("vm.kernel.amd64", "", archDescription("vm.kernel", "amd64"), ConfigKey::parsePath),
+    VM_MODULES_AMD64("vm.modules.amd64", "", archDescription("vm.modules", "amd64"), ConfigKey::parsePath),
+    VM_INITRD_AMD64("vm.initrd.amd64", "", archDescription("vm.initrd", "amd64"), ConfigKey::parsePath),
+    VM_BUSYBOX_AMD64("vm.busybox.amd64", "", archDescription("vm.busybox", "amd64"), ConfigKey::parsePath),
+    VM_KERNEL_ARM64("vm.kernel.arm64", "", archDescription("vm.kernel", "arm64"), ConfigKey::parsePath),
+    VM_MODULES_ARM64("vm.modules.arm64", "", archDescription("vm.modules", "arm64"), ConfigKey::parsePath),
+    VM_INITRD_ARM64("vm.initrd.arm64", "", archDescription("vm.initrd", "arm64"), ConfigKey::parsePath),
+    VM_BUSYBOX_ARM64("vm.busybox.arm64", "", archDescription("vm.busybox", "arm64"), ConfigKey::parsePath),
     VM_MEMORY("vm.memory", "256M",
             "Guest memory of vm sheds (64M and up)",
             s -> JsonNodeFactory.instance.numberNode(parseMemory(s)));
@@ -99,6 +107,15 @@ public enum ConfigKey {
             return String.join(",", items);
         }
         return stored.asText();
+    }
+
+    /** vm.kernel, vm.modules and vm.initrd of an arch are taken together when its vm.kernel.ARCH is set. */
+    private static String archDescription(String key, String arch) {
+        return switch (key) {
+            case "vm.kernel" -> "Guest kernel for " + arch + " images, before vm.kernel (with vm.modules." + arch + ", vm.initrd." + arch + ")";
+            case "vm.busybox" -> "Static busybox for " + arch + " images, before vm.busybox";
+            default -> key + " of vm.kernel." + arch + " (used instead of " + key + " when vm.kernel." + arch + " is set)";
+        };
     }
 
     private static String parseRuntime(String s) {

@@ -2,16 +2,15 @@ package dev.shed.core.gc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shed.core.json.Json;
+import dev.shed.core.oci.BootBlob;
 import dev.shed.core.oci.Descriptor;
 import dev.shed.core.oci.Digest;
 import dev.shed.core.oci.Index;
 import dev.shed.core.oci.Manifest;
 import dev.shed.core.oci.MediaType;
 import dev.shed.core.store.Store;
-import dev.shed.core.vm.KernelLocator;
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -21,7 +20,7 @@ import java.util.Set;
 
 /**
  * The content graph under a set of roots: index → manifests → config + layers + the guest kernel and initrd a
- * manifest names by annotation ({@link KernelLocator}: no descriptor names them, yet a shed boots from them, so
+ * manifest names by annotation ({@link BootBlob}: no descriptor names them, yet a shed boots from them, so
  * prune must keep them and verify must find them). Each blob is read at most once
  * per walk. Absent blobs are recorded, not fatal (an index may hold only some platforms; verify reports the
  * rest).
@@ -36,8 +35,6 @@ public final class ImageGraph {
 
     /** What a blob is, as far as the graph knows. */
     public enum Role { INDEX, MANIFEST, CONFIG, LAYER, BOOT, OTHER }
-
-    private static final List<String> BOOT_ANNOTATIONS = List.of(KernelLocator.KERNEL_ANNOTATION, KernelLocator.INITRD_ANNOTATION);
 
     /** One blob in the graph, with the blobs it refers to. */
     public record Node(Digest digest, Role role, long size, boolean present, Set<Digest> children) {}
@@ -118,17 +115,11 @@ public final class ImageGraph {
 
     /** The kernel/initrd digests a manifest's annotations name; a value that is no digest is KernelLocator's to report. */
     private static List<Digest> bootBlobs(Manifest m) {
-        List<Digest> out = new ArrayList<>();
-        for (String key : BOOT_ANNOTATIONS) {
-            String value = m.annotations().get(key);
-            if (value == null) continue;
-            try {
-                out.add(Digest.parse(value));
-            } catch (IllegalArgumentException notADigest) {
-                // not a blob reference: nothing to keep
-            }
+        try {
+            return BootBlob.of(m).stream().map(BootBlob::digest).toList();
+        } catch (IllegalArgumentException notADigest) {
+            return List.of(); // not a blob reference: nothing to keep
         }
-        return out;
     }
 
     static Role roleOf(String mediaType) {

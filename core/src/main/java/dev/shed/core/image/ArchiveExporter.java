@@ -3,6 +3,7 @@ package dev.shed.core.image;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shed.core.json.Json;
+import dev.shed.core.oci.BootBlob;
 import dev.shed.core.oci.Descriptor;
 import dev.shed.core.oci.Digest;
 import dev.shed.core.oci.Manifest;
@@ -21,7 +22,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * {@code shed image save}: named images as one OCI image layout tar (oci-layout, index.json with a ref.name per
- * image, blobs/sha256/…). The archive is deterministic: entries sorted by path, mtime 0, owner 0:0, no user names,
+ * image, blobs/sha256/…), with the guest kernel and initrd a manifest names by annotation ({@link BootBlob}). The archive is deterministic: entries sorted by path, mtime 0, owner 0:0, no user names,
  * modes 0644/0755, index.json compact with entries sorted by name. So the same images always give the same bytes,
  * and save → load → save reproduces the archive exactly. A file appears atomically (see {@link OutputTarget}).
  */
@@ -56,6 +57,10 @@ public final class ArchiveExporter {
                 for (Descriptor l : m.layers()) {
                     if (!store.blobs().exists(l.digest()) && MediaType.isNondistributable(l.mediaType())) continue;
                     add(blobs, l.digest());
+                }
+                for (BootBlob b : BootBlob.of(m)) {
+                    if (!store.blobs().exists(b.digest())) throw new IOException("cannot save " + name + ": its " + b.describe() + " is not in the store");
+                    add(blobs, b.digest());
                 }
             }
         }

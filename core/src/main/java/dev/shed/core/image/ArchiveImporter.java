@@ -2,6 +2,7 @@ package dev.shed.core.image;
 
 import dev.shed.core.image.archive.ImageSource;
 import dev.shed.core.image.archive.SourceImage;
+import dev.shed.core.oci.BootBlob;
 import dev.shed.core.oci.Descriptor;
 import dev.shed.core.oci.Digest;
 import dev.shed.core.oci.ImageConfig;
@@ -30,7 +31,8 @@ import java.util.Map;
  *
  * <p>Order matters for crash safety: all manifests are read and checked first (digest, size, 4 MiB, schema 1,
  * layer limit, platform); then, inside one {@link Store#writeSession()}, every blob is streamed into the store and
- * verified against its digest and size (layers, configs, manifests, indexes: children before parents); names are
+ * verified against its digest and size (layers, configs, the kernel and initrd a manifest names by annotation
+ * ({@link BootBlob}), manifests, indexes: children before parents); names are
  * written last, so a name never points at anything incomplete and a refused archive names nothing.
  */
 public final class ArchiveImporter {
@@ -176,6 +178,10 @@ public final class ArchiveImporter {
             blobs.putIfAbsent(l.digest(), l);
         }
         blobs.putIfAbsent(m.config().digest(), m.config());
+        for (BootBlob b : BootBlob.of(m)) {
+            if (!source.has(b.digest())) throw new IllegalArgumentException(what.strip() + ": the archive lacks the image's " + b.describe());
+            blobs.putIfAbsent(b.digest(), b.descriptor(source.size(b.digest())));
+        }
         parents.add(d);
     }
 

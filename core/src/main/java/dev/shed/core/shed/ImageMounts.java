@@ -2,9 +2,10 @@ package dev.shed.core.shed;
 
 import dev.shed.core.cache.Lowers;
 import dev.shed.core.materialize.Lower;
-import dev.shed.core.oci.Platform;
 import dev.shed.core.oci.Digest;
+import dev.shed.core.oci.Platform;
 import dev.shed.core.store.FileLocks;
+import dev.shed.core.store.RealPaths;
 import dev.shed.core.store.Store;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -84,7 +85,7 @@ public final class ImageMounts {
      * record (already unmounted) is just forgotten. Not a shed image mount: {@link ShedNotFoundException}.
      */
     public ImageMount unmount(Path dir) throws IOException {
-        Path real = MountTable.real(dir);
+        Path real = RealPaths.real(dir);
         ImageMount m;
         try (FileLocks.Held lock = store.locks().exclusive(lockName(real))) {
             m = records.get(id(real)).orElseThrow(() -> new ShedNotFoundException("not a shed image mount: " + real

@@ -2,6 +2,7 @@ package dev.shed.core.shed;
 
 import dev.shed.core.materialize.Lower;
 import dev.shed.core.store.FileLocks;
+import dev.shed.core.store.RealPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,7 +94,7 @@ public final class LowerMounter {
      */
     public List<Path> detachLeaked() throws IOException {
         if (devicesDir == null || !isRoot()) return List.of();
-        Path dir = MountTable.real(devicesDir);
+        Path dir = RealPaths.real(devicesDir);
         List<MountTable.LoopDevice> leaked = table.loopDevices().stream()
                 .filter(l -> !l.autoclear() && dir.equals(l.backingFile().getParent())).toList();
         if (leaked.isEmpty()) return List.of();

@@ -1,5 +1,7 @@
 package dev.shed.core.shed;
 
+import static dev.shed.core.store.RealPaths.real;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,15 +84,6 @@ public final class MountTable {
     public boolean isMountPoint(Path dir) {
         Path want = real(dir);
         return mounts().stream().anyMatch(m -> m.mountPoint().equals(want));
-    }
-
-    /** The canonical path (symlinks resolved) when it exists, else the normalised absolute path. */
-    public static Path real(Path p) {
-        try {
-            return p.toRealPath();
-        } catch (IOException e) {
-            return p.toAbsolutePath().normalize();
-        }
     }
 
     /** Files attached to loop devices (mounted or not); a deleted file shows with " (deleted)", which is cut. */

@@ -2,6 +2,7 @@ package dev.shed.core.shed;
 
 import dev.shed.core.cache.LowerUsers;
 import dev.shed.core.oci.Digest;
+import dev.shed.core.store.RealPaths;
 import dev.shed.core.store.StoreLayout;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -92,7 +93,7 @@ public final class ShedCatalog implements LowerUsers {
     public Set<Digest> running() throws IOException {
         Set<Digest> out = new LinkedHashSet<>();
         for (Shed s : sheds()) if (isRunning(s)) out.add(s.manifest());
-        Path cache = MountTable.real(layout.cacheDir());
+        Path cache = RealPaths.real(layout.cacheDir());
         for (Path f : mounts.loopBackingFiles()) {
             if (!cache.equals(f.getParent())) continue;
             String name = f.getFileName().toString();

@@ -55,4 +55,6 @@ public record StoreLayout(Path root) {
     public Path configFile() { return stateDir().resolve("config.json"); }
     /** Last-use times of lowers for LRU eviction (one small file per manifest: its mtime is the time). */
     public Path usageDir() { return stateDir().resolve("usage"); }
+    /** Guest initrds shed wrote, one per content hash (see docs/boot.md). */
+    public Path initrdCacheDir() { return stateDir().resolve("vm").resolve("initrd"); }
 }

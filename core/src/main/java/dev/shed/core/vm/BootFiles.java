@@ -17,11 +17,11 @@ public final class BootFiles {
     static final List<String> BASE_MODULES = List.of("virtio_mmio", "virtio_blk", "virtio_console", "erofs", "overlay", "ext4");
     static final List<String> NET_MODULES = List.of("virtio_net");
 
-    private final VmSettings settings;
+    private final VmSettings.GuestSettings settings;
     private final Path cacheDir;
 
     /** {@code cacheDir}: where written initrds are kept (one per content hash). */
-    public BootFiles(VmSettings settings, Path cacheDir) {
+    public BootFiles(VmSettings.GuestSettings settings, Path cacheDir) {
         this.settings = settings;
         this.cacheDir = cacheDir;
     }
@@ -43,8 +43,32 @@ public final class BootFiles {
                 throw new IOException("guest kernel " + kernel.kernel() + " (" + kernel.origin() + "): " + e.getMessage());
             }
         }
+        Map<String, Path> tools = harness ? HarnessTools.resolve(settings.arch()) : Map.of();
+        return new InitrdBuilder(cacheDir).build(new InitrdContent(busybox(), modules, tools));
+    }
+
+    /** The configured busybox, else the host's for a guest of the host's architecture; it must run on the guest. */
+    private Path busybox() throws IOException {
+        GuestArch arch = settings.arch();
+        String key = "vm.busybox." + arch.key();
+        String fetch = " (Debian: dpkg --add-architecture " + arch.key() + "; apt-get download busybox-static:" + arch.key()
+                + "; dpkg-deb -x busybox-static_*.deb DIR)";
+        if (settings.busybox() == null && arch != GuestArch.host()) {
+            throw new IOException("no " + arch.key() + " busybox for the initrd: the host's is not " + arch.key()
+                    + "; set one with: shed config set " + key + " DIR/bin/busybox" + fetch);
+        }
         Path busybox = settings.busybox() != null ? settings.busybox() : Path.of("/bin/busybox");
-        Map<String, Path> tools = harness ? HarnessTools.resolve() : Map.of();
-        return new InitrdBuilder(cacheDir).build(new InitrdContent(busybox, modules, tools));
+        if (!Files.isRegularFile(busybox)) return busybox; // InitrdBuilder says what to install
+        byte[] header;
+        try (var in = Files.newInputStream(busybox)) {
+            header = in.readNBytes(20);
+        }
+        GuestArch actual = GuestArch.ofElf(header);
+        if (actual != arch) {
+            throw new IOException("busybox " + busybox + (settings.busybox() != null ? " (" + settings.busyboxKey() + ")" : "") + " is "
+                    + (actual == null ? "not an x86-64 or aarch64 ELF binary" : "an " + actual.elfName() + " binary")
+                    + " but the image is " + arch.key() + "; set an " + arch.elfName() + " one with: shed config set " + key + " PATH" + fetch);
+        }
+        return busybox;
     }
 }

@@ -11,14 +11,21 @@ import java.util.TreeMap;
  * The host tools the boot harness runs inside the guest, where busybox falls short: GNU {@code stat} (one
  * NUL-separated record per entry, nanosecond mtimes), {@code sha256sum -z} (names unescaped) and
  * {@code getfattr} (busybox has no xattr applet). Each goes in as /shed/tools/NAME with the shared libraries
- * {@code ldd} lists, at their host paths, so the guest's dynamic loader finds them.
+ * {@code ldd} lists, at their host paths, so the guest's dynamic loader finds them. Host binaries run only in a
+ * guest of the host's architecture: verify --boot of another architecture's image is refused.
  */
 final class HarnessTools {
     private static final List<String> TOOLS = List.of("stat", "sha256sum", "getfattr");
 
     private HarnessTools() {}
 
-    static Map<String, Path> resolve() throws IOException {
+    static Map<String, Path> resolve(GuestArch guest) throws IOException {
+        GuestArch host = GuestArch.host();
+        if (guest != host) {
+            throw new IOException("shed image verify --boot runs the host's GNU stat, sha256sum and getfattr in the guest, so it needs an image of the host's"
+                    + " architecture (" + (host == null ? System.getProperty("os.arch") : host.key()) + "); this image is " + guest.key()
+                    + ": verify it on an " + guest.key() + " host");
+        }
         Map<String, Path> out = new TreeMap<>();
         for (String tool : TOOLS) {
             Path bin = which(tool);

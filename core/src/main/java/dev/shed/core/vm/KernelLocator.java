@@ -1,5 +1,6 @@
 package dev.shed.core.vm;
 
+import dev.shed.core.oci.BootBlob;
 import dev.shed.core.oci.Digest;
 import dev.shed.core.store.ContentStore;
 import java.io.IOException;
@@ -10,23 +11,24 @@ import java.util.Map;
 /**
  * Finds the guest kernel, first found wins: the image's own (blobs named by the manifest annotations
  * {@code io.shed.kernel.digest} / {@code io.shed.initrd.digest}); the configured {@code vm.kernel} (with
- * {@code vm.modules}, {@code vm.initrd}); the host's {@code /boot/vmlinuz-RELEASE} with
- * {@code /lib/modules/RELEASE}. Otherwise an error saying what to set.
+ * {@code vm.modules}, {@code vm.initrd}; {@code vm.kernel.ARCH} and its pair first); for a guest of the host's
+ * architecture, the host's {@code /boot/vmlinuz-RELEASE} with {@code /lib/modules/RELEASE}. Otherwise an error
+ * saying what to set. The kernel found must be one for the image's architecture.
  */
 public final class KernelLocator {
-    public static final String KERNEL_ANNOTATION = "io.shed.kernel.digest";
-    public static final String INITRD_ANNOTATION = "io.shed.initrd.digest";
+    public static final String KERNEL_ANNOTATION = BootBlob.KERNEL;
+    public static final String INITRD_ANNOTATION = BootBlob.INITRD;
 
     private final ContentStore blobs;
-    private final VmSettings settings;
+    private final VmSettings.GuestSettings settings;
     private final Path hostRoot;
     private final String hostRelease;
 
-    public KernelLocator(ContentStore blobs, VmSettings settings) {
+    public KernelLocator(ContentStore blobs, VmSettings.GuestSettings settings) {
         this(blobs, settings, Path.of("/"), hostRelease());
     }
 
-    KernelLocator(ContentStore blobs, VmSettings settings, Path hostRoot, String hostRelease) {
+    KernelLocator(ContentStore blobs, VmSettings.GuestSettings settings, Path hostRoot, String hostRelease) {
         this.blobs = blobs;
         this.settings = settings;
         this.hostRoot = hostRoot;
@@ -35,6 +37,15 @@ public final class KernelLocator {
 
     /** The kernel for an image whose manifest carries {@code annotations}. */
     public GuestKernel locate(Map<String, String> annotations) throws IOException {
+        GuestKernel found = find(annotations);
+        String arch = settings.arch().key();
+        KernelImage.check(found.kernel(), found.origin(), settings.arch(), annotations.containsKey(KERNEL_ANNOTATION)
+                ? "the image's own kernel cannot boot it"
+                : "set an " + arch + " kernel with: shed config set vm.kernel." + arch + " /path/to/vmlinuz");
+        return found;
+    }
+
+    private GuestKernel find(Map<String, String> annotations) throws IOException {
         String k = annotations.get(KERNEL_ANNOTATION);
         if (k != null) {
             Path kernel = blob(k, KERNEL_ANNOTATION);
@@ -43,12 +54,19 @@ public final class KernelLocator {
         }
         if (settings.kernel() != null) {
             Path kernel = settings.kernel();
-            if (!Files.isRegularFile(kernel)) throw new IOException("vm.kernel " + kernel + " does not exist (shed config set vm.kernel PATH)");
+            String key = settings.kernelKey();
+            if (!Files.isRegularFile(kernel)) throw new IOException(key + " " + kernel + " does not exist (shed config set " + key + " PATH)");
             Path modules = settings.modules() != null ? settings.modules() : modulesBeside(kernel);
-            if (modules != null && !Files.isDirectory(modules)) throw new IOException("vm.modules " + modules + " is not a directory");
-            return new GuestKernel(kernel, modules, settings.initrd(), "vm.kernel");
+            if (modules != null && !Files.isDirectory(modules)) throw new IOException(key.replace("vm.kernel", "vm.modules") + " " + modules + " is not a directory");
+            return new GuestKernel(kernel, modules, settings.initrd(), key);
         }
         Path hostKernel = hostRoot.resolve("boot/vmlinuz-" + hostRelease);
+        String arch = settings.arch().key();
+        if (settings.arch() != GuestArch.host()) {
+            throw new IOException("no " + arch + " guest kernel: the image has no " + KERNEL_ANNOTATION + " annotation and vm.kernel." + arch
+                    + " is not set (the host's own kernel is not " + arch + "); set one with: shed config set vm.kernel." + arch
+                    + " /path/to/vmlinuz (its modules: shed config set vm.modules." + arch + " /path/to/lib/modules/RELEASE)");
+        }
         if (!hostRelease.isEmpty() && Files.isReadable(hostKernel)) {
             Path modules = hostRoot.resolve("lib/modules/" + hostRelease);
             return new GuestKernel(hostKernel, Files.isDirectory(modules) ? modules : null, settings.initrd(), "host kernel " + hostRelease);

@@ -14,11 +14,11 @@ import java.util.List;
 final class ModuleInfo {
     private ModuleInfo() {}
 
-    /** The modules {@code ko} (an uncompressed ELF64 little-endian module) depends on; {@code what} names it in errors. */
+    /** The modules {@code ko} (an uncompressed ELF64 little-endian module: x86-64 or aarch64) depends on; {@code what} names it in errors. */
     static List<String> depends(byte[] ko, String what) {
         ByteBuffer b = ByteBuffer.wrap(ko).order(ByteOrder.LITTLE_ENDIAN);
         if (ko.length < 64 || b.getInt(0) != 0x464c457f || ko[4] != 2 || ko[5] != 1) {
-            throw new IllegalArgumentException(what + ": not an x86-64 ELF module");
+            throw new IllegalArgumentException(what + ": not a 64-bit little-endian ELF module");
         }
         long shoff = b.getLong(0x28);
         int shentsize = Short.toUnsignedInt(b.getShort(0x3a));

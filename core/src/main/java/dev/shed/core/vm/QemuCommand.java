@@ -5,22 +5,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The qemu-system-x86_64 command line for a {@link VmLaunch}: machine {@code microvm} (virtio-mmio devices,
- * described to the guest through ACPI, so no {@code virtio_mmio.device=} parameters are needed; the PIT, PIC and
- * RTC are on so a TCG guest calibrates its clock and knows the time of day), the kernel and initrd given directly,
- * QEMU daemonized with a pid file, and {@code -no-reboot} so a guest reset ends the process.
+ * The QEMU command line for a {@link VmLaunch}: the guest architecture's QEMU and machine ({@link GuestArch}:
+ * microvm or virt, both with virtio-mmio devices the guest finds without {@code virtio_mmio.device=} parameters),
+ * the kernel and initrd given directly, QEMU daemonized with a pid file, and {@code -no-reboot} so a guest reset
+ * ends the process.
  */
 public final class QemuCommand {
-    public static final String BINARY = "qemu-system-x86_64";
-
     private QemuCommand() {}
 
     public static List<String> of(VmLaunch l, boolean daemonize) {
-        List<String> c = new ArrayList<>(List.of(BINARY, "-name", l.name(), "-M", "microvm,pit=on,pic=on,rtc=on",
+        List<String> c = new ArrayList<>(List.of(l.arch().qemuBinary(), "-name", l.name(), "-M", l.arch().machine(),
                 "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot", "-smp", "1",
                 "-m", (l.memoryBytes() >> 20) + "M"));
-        if (l.accel() == Accel.KVM) c.addAll(List.of("-accel", "kvm", "-cpu", "host"));
-        else c.addAll(List.of("-accel", "tcg"));
+        c.addAll(l.arch().accelArgs(l.accel()));
         c.addAll(List.of("-kernel", l.kernel().toString(), "-initrd", l.initrd().toString(), "-append", cmdline(l)));
         if (l.console() != null && l.console().socket() == null) {
             c.addAll(List.of("-chardev", "file,id=console,path=" + opt(l.console().log()), "-serial", "chardev:console"));
@@ -56,13 +53,10 @@ public final class QemuCommand {
         return c;
     }
 
-    /** Kernel parameters: serial console, no reboot loop on panic, immediate reset, TCG clock hints, then shed's own. */
+    /** Kernel parameters: the architecture's console, reset and clock ones, no reboot loop on panic, then shed's own. */
     static String cmdline(VmLaunch l) {
-        // reboot=t: reset by triple fault at once. microvm has no keyboard controller, and the kernel's default
-        // ACPI-then-keyboard reset could spin for minutes under TCG before -no-reboot ever saw the reset
-        List<String> p = new ArrayList<>(List.of("console=ttyS0", "panic=-1", "reboot=t", "quiet", "rw"));
-        // microvm has no HPET and TCG's PIT calibration fails: without a TSC frequency the kernel hangs at boot
-        if (l.accel() == Accel.TCG) p.addAll(List.of("tsc_early_khz=2000000", "lpj=4000000", "no_timer_check"));
+        List<String> p = new ArrayList<>(l.arch().kernelParams(l.accel()));
+        p.addAll(List.of("panic=-1", "quiet", "rw"));
         p.addAll(l.initArgs());
         return String.join(" ", p);
     }

@@ -17,9 +17,11 @@ import java.util.List;
  * @param publish     host ports forwarded to the guest (user-mode networking; none = no NIC)
  * @param pidFile     where QEMU writes its pid
  * @param accel       how to run guest code
+ * @param arch        the guest's architecture: which QEMU, machine and console
  */
 public record VmLaunch(String name, Path kernel, Path initrd, List<String> initArgs, long memoryBytes, List<Disk> disks,
-                       List<Port> ports, Console console, List<PortMapping> publish, Path pidFile, Accel accel) {
+                       List<Port> ports, Console console, List<PortMapping> publish, Path pidFile, Accel accel,
+                       GuestArch arch) {
     public VmLaunch {
         initArgs = List.copyOf(initArgs);
         disks = List.copyOf(disks);

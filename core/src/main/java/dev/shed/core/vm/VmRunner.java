@@ -72,17 +72,18 @@ public final class VmRunner implements ShedRunner {
         cleanRuntimeFiles(f);
         Files.deleteIfExists(f.consoleLog());
 
-        GuestKernel kernel = new KernelLocator(store.blobs(), settings).locate(manifest(shed.manifest()).annotations());
+        GuestArch arch = GuestArch.ofImage(store.blobs(), shed.manifest());
+        GuestKernel kernel = new KernelLocator(store.blobs(), settings.forArch(arch)).locate(manifest(shed.manifest()).annotations());
         List<PortMapping> publish = new ArrayList<>();
         for (String p : shed.vm().publish()) publish.add(PortMapping.parse(p));
-        Path initrd = new BootFiles(settings, initrdCache()).initrd(kernel, !publish.isEmpty(), false);
+        Path initrd = new BootFiles(settings.forArch(arch), initrdCache()).initrd(kernel, !publish.isEmpty(), false);
 
         List<VmLaunch.Disk> disks = new ArrayList<>();
         disks.add(new VmLaunch.Disk(lower, "shed-lower", true));
         for (int i = 0; i < devices.size(); i++) disks.add(new VmLaunch.Disk(devices.get(i), "shed-dev" + i, true));
         disks.add(new VmLaunch.Disk(paths.upperDisk(), "shed-upper", false));
-        Accel accel = Accel.detect();
-        if (accel.warning() != null) warnings.accept(accel.warning());
+        Accel accel = arch.accel();
+        if (arch.warning(accel) != null) warnings.accept(arch.warning(accel));
         VmLaunch launch = new VmLaunch("shed-" + shed.name(), kernel.kernel(), initrd,
                 List.of("shed.mode=" + (shed.vm().init() ? "init" : "exec"), "shed.devices=" + devices.size(), "shed.upper=1",
                         "shed.net=" + (publish.isEmpty() ? 0 : 1)),
@@ -90,7 +91,7 @@ public final class VmRunner implements ShedRunner {
                 List.of(VmLaunch.Port.socket("shed.ctl", f.controlSocket()), VmLaunch.Port.socket("shed.out", f.stdoutSocket()),
                         VmLaunch.Port.socket("shed.err", f.stderrSocket()), VmLaunch.Port.socket("shed.in", f.stdinSocket()),
                         VmLaunch.Port.terminal("shed.tty", f.terminalSocket())),
-                new VmLaunch.Console(f.consoleSocket(), f.consoleLog()), publish, f.pidFile(), accel);
+                new VmLaunch.Console(f.consoleSocket(), f.consoleLog()), publish, f.pidFile(), accel, arch);
         HostCommand.run(QemuCommand.of(launch, true), 60);
         ProcessHandle qemu = VmProcess.find(f.pidFile())
                 .orElseThrow(() -> new IOException("shed start " + shed.name() + ": QEMU exited right after starting; " + guestError(f)));
@@ -178,7 +179,7 @@ public final class VmRunner implements ShedRunner {
     }
 
     private Path initrdCache() {
-        return store.layout().stateDir().resolve("vm").resolve("initrd");
+        return store.layout().initrdCacheDir();
     }
 
     private static void cleanRuntimeFiles(VmFiles f) throws IOException {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shed.core.oci.Descriptor;
 import dev.shed.core.oci.Digest;
 import dev.shed.core.oci.MediaType;
+import dev.shed.core.testing.Corruption;
 import dev.shed.core.testing.Integration;
 import dev.shed.core.testing.Processes;
 import dev.shed.core.testing.TarLayerBuilder;
@@ -232,7 +233,7 @@ class LayerReaderTest {
         byte[] tar = new TarLayerBuilder().file("etc/a", "untouched").file("etc/b", "data that will be flipped").tar();
         LayerBlob good = blob(MediaType.OCI_LAYER_TAR, tar);
         byte[] bad = tar.clone();
-        int at = indexOf(bad, "flipped".getBytes(StandardCharsets.UTF_8));
+        int at = Corruption.indexOf(bad, "flipped".getBytes(StandardCharsets.UTF_8));
         bad[at] ^= 1;
         Path f = Files.write(tmp.resolve("bad.tar"), bad);
         String actual = Processes.check(null, "sha256sum", f.toString()).substring(0, 64); // an oracle that is not ours
@@ -280,7 +281,7 @@ class LayerReaderTest {
         byte[] tar = new TarLayerBuilder().file("first", "read").file("second", "never read, corrupt").tar();
         LayerBlob good = blob(MediaType.OCI_LAYER_GZIP, TarLayerBuilder.gzip(tar));
         byte[] badTar = tar.clone();
-        badTar[indexOf(badTar, "corrupt".getBytes(StandardCharsets.UTF_8))] ^= 1;
+        badTar[Corruption.indexOf(badTar, "corrupt".getBytes(StandardCharsets.UTF_8))] ^= 1;
         byte[] badGz = TarLayerBuilder.gzip(badTar); // a well-formed gzip of other content: only the digests tell
         LayerBlob corrupt = new LayerBlob(good.descriptor(), () -> new java.io.ByteArrayInputStream(badGz));
         assertThatThrownBy(() -> {
@@ -289,15 +290,6 @@ class LayerReaderTest {
                 r.drain();
             }
         }).isInstanceOf(LayerIntegrityException.class).hasMessageContaining(good.digest().toString());
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
-            return i;
-        }
-        throw new AssertionError("not found");
     }
 
     static String sha256(InputStream in) throws IOException {

@@ -1,6 +1,7 @@
 package dev.shed.registry.http;
 
 import dev.shed.core.oci.Reference;
+import dev.shed.core.oci.RegistryHost;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Set;
@@ -20,13 +21,12 @@ public record RegistryEndpoint(String registry, URI base) {
     /** @param hasCaCertificate a CA file was given for this registry: TLS, unless it is also marked insecure (refused) */
     public static RegistryEndpoint of(String registry, Set<String> insecureRegistries, boolean hasCaCertificate) {
         String apiHost = Reference.DOCKER_HUB.equals(registry) ? DOCKER_HUB_API : registry;
-        String lower = registry.toLowerCase(Locale.ROOT);
-        boolean insecure = insecureRegistries.contains(lower) || insecureRegistries.contains(hostPart(lower));
+        boolean insecure = RegistryHost.settingKeys(registry).stream().anyMatch(insecureRegistries::contains);
         if (insecure && hasCaCertificate) {
             throw new IllegalArgumentException("registry " + registry + " is marked insecure (plain HTTP) and also given a CA "
                     + "certificate (TLS); drop one of the two");
         }
-        boolean plain = !hasCaCertificate && (insecure || isLoopback(hostPart(lower)));
+        boolean plain = !hasCaCertificate && (insecure || isLoopback(RegistryHost.address(registry)));
         return new RegistryEndpoint(registry, URI.create((plain ? "http://" : "https://") + apiHost));
     }
 
@@ -37,16 +37,6 @@ public record RegistryEndpoint(String registry, URI base) {
     /** {@code base + path}, where path starts with /v2/. */
     public URI resolve(String path) {
         return URI.create(base + path);
-    }
-
-    /** The host without port; IPv6 literals lose their brackets. */
-    static String hostPart(String registry) {
-        if (registry.startsWith("[")) {
-            int end = registry.indexOf(']');
-            return end < 0 ? registry : registry.substring(1, end);
-        }
-        int colon = registry.indexOf(':');
-        return colon < 0 ? registry : registry.substring(0, colon);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.shed.registry.push;
 
 import dev.shed.core.image.ImageReader;
 import dev.shed.core.image.StoredImage;
+import dev.shed.core.oci.BootBlob;
 import dev.shed.core.oci.Descriptor;
 import dev.shed.core.oci.Digest;
 import dev.shed.core.oci.Manifest;
@@ -12,6 +13,7 @@ import dev.shed.core.store.Store;
 import dev.shed.registry.Parallel;
 import dev.shed.registry.RegistryClient;
 import dev.shed.registry.RegistryOptions;
+import dev.shed.registry.RegistryTransfer;
 import dev.shed.registry.auth.CredentialSource;
 import dev.shed.registry.http.HttpClients;
 import dev.shed.registry.http.RegistryHttp;
@@ -35,31 +37,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * platform manifest by digest and finally the top manifest or index under the tag, all with their stored bytes,
  * so the destination digest equals the local one (checked against the registry's Docker-Content-Digest).
  */
-public final class ImagePusher implements AutoCloseable {
-    private final Store store;
-    private final RegistryOptions options;
-    private final CredentialSource credentials;
-    private final Progress progress;
-    private final HttpClients clients;
-    private final boolean ownsClients;
-
+public final class ImagePusher extends RegistryTransfer {
     public ImagePusher(Store store, RegistryOptions options, CredentialSource credentials, Progress progress) {
-        this(store, options, credentials, progress, new HttpClients(options.tls()), true);
+        super(store, options, credentials, progress, null);
     }
 
     /** With HTTP clients the caller makes and closes. */
     public ImagePusher(Store store, RegistryOptions options, CredentialSource credentials, Progress progress, HttpClients clients) {
-        this(store, options, credentials, progress, clients, false);
-    }
-
-    private ImagePusher(Store store, RegistryOptions options, CredentialSource credentials, Progress progress, HttpClients clients,
-                        boolean ownsClients) {
-        this.ownsClients = ownsClients;
-        this.store = store;
-        this.options = options;
-        this.credentials = credentials;
-        this.progress = progress;
-        this.clients = clients;
+        super(store, options, credentials, progress, clients);
     }
 
     /** Pushes the local image {@code source} (name or digest) to {@code destination}. */
@@ -71,7 +56,7 @@ public final class ImagePusher implements AutoCloseable {
         List<String> scopes = new ArrayList<>();
         scopes.add(RegistryClient.pushScope(destination));
         if (mountFrom != null) scopes.add(RegistryClient.pullScope(from));
-        RegistryClient client = RegistryClient.open(destination, scopes, options, credentials, clients.newClient(destination.registry()));
+        RegistryClient client = open(destination, scopes);
         progress.message("The push refers to repository [" + destination.name() + "]");
 
         Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
@@ -84,16 +69,23 @@ public final class ImagePusher implements AutoCloseable {
                 throw new IOException("cannot push " + source + ": blob " + d.digest() + " is not in the store");
             }
         }
+        for (Manifest m : image.manifests()) {
+            for (BootBlob b : BootBlob.of(m)) {
+                if (!store.blobs().exists(b.digest())) {
+                    throw new IOException("cannot push " + source + ": its " + b.describe() + " is not in the store");
+                }
+                blobs.putIfAbsent(b.digest(), b.descriptor(store.blobs().size(b.digest())));
+            }
+        }
         AtomicLong uploaded = new AtomicLong();
         AtomicInteger uploadedCount = new AtomicInteger();
         AtomicInteger mounted = new AtomicInteger();
         AtomicInteger skipped = new AtomicInteger();
-        // one HTTP client per uploading thread: see ImagePuller
         ThreadLocal<RegistryClient> perThread = new ThreadLocal<>();
         List<Parallel.Job<Void>> jobs = new ArrayList<>();
         for (Descriptor d : blobs.values()) {
             jobs.add(() -> {
-                switch (pushBlob(uploader(perThread, client), d, mountFrom)) {
+                switch (pushBlob(onThisThread(perThread, client), d, mountFrom)) {
                     case EXISTS -> skipped.incrementAndGet();
                     case MOUNTED -> mounted.incrementAndGet();
                     case UPLOADED -> {
@@ -193,20 +185,5 @@ public final class ImagePusher implements AutoCloseable {
         if (!MediaType.isManifest(mediaType) && !MediaType.isIndex(mediaType)) {
             throw new IllegalStateException("unexpected media type " + mediaType);
         }
-    }
-
-    private RegistryClient uploader(ThreadLocal<RegistryClient> perThread, RegistryClient client) throws IOException {
-        RegistryClient c = perThread.get();
-        if (c == null) {
-            c = client.via(clients.newClient(client.repository().registry()));
-            perThread.set(c);
-        }
-        return c;
-    }
-
-    /** Stops the HTTP clients this instance made itself (ones passed in stay the caller's). */
-    @Override
-    public void close() {
-        if (ownsClients) clients.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.shed.registry.tls;
 
+import dev.shed.core.oci.RegistryHost;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,23 +29,13 @@ public record TlsTrust(List<Path> caFiles, Map<String, Path> registryCaFiles) {
     /** The CA files to trust when talking to {@code registry} ({@code host[:port]}): the command's, then the configured one. */
     public List<Path> caFilesFor(String registry) {
         List<Path> out = new ArrayList<>(caFiles);
-        String r = registry.toLowerCase(Locale.ROOT);
-        Path configured = registryCaFiles.get(r);
-        if (configured == null) configured = registryCaFiles.get(hostPart(r));
+        Path configured = RegistryHost.settingKeys(registry).stream().map(registryCaFiles::get)
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
         if (configured != null && !out.contains(configured)) out.add(configured);
         return out;
     }
 
     public TlsTrust withCaFiles(List<Path> files) {
         return new TlsTrust(files, registryCaFiles);
-    }
-
-    private static String hostPart(String registry) {
-        if (registry.startsWith("[")) {
-            int end = registry.indexOf(']');
-            return end < 0 ? registry : registry.substring(0, end + 1);
-        }
-        int colon = registry.indexOf(':');
-        return colon < 0 ? registry : registry.substring(0, colon);
     }
 }

@@ -36,6 +36,22 @@ class RegistryEndpointTest {
         assertThat(RegistryEndpoint.of("reg.lan:5000", Set.of("reg.lan:5000")).base()).hasToString("http://reg.lan:5000");
         assertThat(RegistryEndpoint.of("reg.lan:5000", Set.of("reg.lan")).base()).hasToString("http://reg.lan:5000");
         assertThat(RegistryEndpoint.of("other.lan", Set.of("reg.lan")).plainHttp()).isFalse();
+        // an IPv6 host is matched with or without its brackets (the same keys as per-registry CA files)
+        assertThat(RegistryEndpoint.of("[fd00::5]:5000", Set.of("fd00::5")).plainHttp()).isTrue();
+        assertThat(RegistryEndpoint.of("[fd00::5]:5000", Set.of("[fd00::5]")).plainHttp()).isTrue();
+        assertThat(RegistryEndpoint.of("[fd00::5]:5000", Set.of("[fd00::6]")).plainHttp()).isFalse();
+    }
+
+    @Test
+    void aConfiguredCaFileIsFoundByTheSameKeys() {
+        var trust = new dev.shed.registry.tls.TlsTrust(java.util.List.of(), java.util.Map.of(
+                "[fd00::5]", java.nio.file.Path.of("/v6.pem"), "reg.lan", java.nio.file.Path.of("/lan.pem"),
+                "reg.lan:5000", java.nio.file.Path.of("/lan5000.pem")));
+        assertThat(trust.caFilesFor("[FD00::5]:5000")).containsExactly(java.nio.file.Path.of("/v6.pem"));
+        assertThat(trust.caFilesFor("reg.lan:5000")).containsExactly(java.nio.file.Path.of("/lan5000.pem"));
+        assertThat(trust.caFilesFor("reg.lan:6000")).containsExactly(java.nio.file.Path.of("/lan.pem"));
+        assertThat(trust.caFilesFor("reg.lan")).containsExactly(java.nio.file.Path.of("/lan.pem"));
+        assertThat(trust.caFilesFor("other.lan")).isEmpty();
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.shed.core.store.FileTrees;
 import dev.shed.core.store.Store;
 import dev.shed.core.vm.Accel;
 import dev.shed.core.vm.BootFiles;
+import dev.shed.core.vm.GuestArch;
 import dev.shed.core.vm.GuestKernel;
 import dev.shed.core.vm.KernelLocator;
 import dev.shed.core.vm.QemuCommand;
@@ -53,14 +54,25 @@ public final class BootVerifier {
             layers.add(new LayerBlob(d, () -> store.blobs().open(d.digest())));
         }
         ExpectedTree expected = ExpectedTree.of(layers);
-        Map<String, TreeEntry> guest = listInGuest(m, lower, devices);
+        Map<String, TreeEntry> guest = listInGuest(m, GuestArch.ofImage(store.blobs(), manifest), lower, devices);
         return new Report(guest.size(), TreeDiff.compare(expected, guest));
     }
 
-    private Map<String, TreeEntry> listInGuest(Manifest m, Path lower, List<Path> devices) throws IOException {
-        GuestKernel kernel = new KernelLocator(store.blobs(), settings).locate(m.annotations());
+    private Map<String, TreeEntry> listInGuest(Manifest m, GuestArch arch, Path lower, List<Path> devices) throws IOException {
+        KernelLocator locator = new KernelLocator(store.blobs(), settings.forArch(arch));
+        GuestKernel kernel = locator.locate(m.annotations());
+        // an image's own initrd holds its kernel's modules but not the harness tools, and there is no module tree to
+        // write one with them: the lower is checked by the next kernel in line (vm.kernel, the host's)
+        if (kernel.initrd() != null && kernel.modules() == null) {
+            try {
+                kernel = locator.locate(Map.of());
+            } catch (IOException none) {
+                throw new IOException("the image has an initrd of its own (" + KernelLocator.INITRD_ANNOTATION + "), without the harness's "
+                        + "listing tools; verify --boot needs another kernel: shed config set vm.kernel /path/to/vmlinuz");
+            }
+        }
         if (kernel.initrd() != null) kernel = new GuestKernel(kernel.kernel(), kernel.modules(), null, kernel.origin());
-        Path initrd = new BootFiles(settings, store.layout().stateDir().resolve("vm").resolve("initrd")).initrd(kernel, false, true);
+        Path initrd = new BootFiles(settings.forArch(arch), store.layout().initrdCacheDir()).initrd(kernel, false, true);
         Path work = store.layout().tmpDir().resolve("verify-boot-" + UUID.randomUUID());
         Files.createDirectories(work);
         try {
@@ -68,14 +80,14 @@ public final class BootVerifier {
             disks.add(new VmLaunch.Disk(lower, "shed-lower", true));
             for (int i = 0; i < devices.size(); i++) disks.add(new VmLaunch.Disk(devices.get(i), "shed-dev" + i, true));
             Path stat = work.resolve("stat"), sum = work.resolve("sum"), xattr = work.resolve("xattr"), log = work.resolve("console.log");
-            Accel accel = Accel.detect();
-            if (accel.warning() != null) warnings.accept(accel.warning());
+            Accel accel = arch.accel();
+            if (arch.warning(accel) != null) warnings.accept(arch.warning(accel));
             VmLaunch launch = new VmLaunch("shed-verify", kernel.kernel(), initrd,
                     List.of("shed.mode=verify", "shed.devices=" + devices.size(), "shed.upper=0"), settings.memoryBytes(), disks,
                     List.of(VmLaunch.Port.file("shed.stat", stat), VmLaunch.Port.file("shed.sum", sum), VmLaunch.Port.file("shed.xattr", xattr)),
-                    new VmLaunch.Console(null, log), List.of(), null, accel);
+                    new VmLaunch.Console(null, log), List.of(), null, accel, arch);
             try {
-                run(QemuCommand.of(launch, false), VmRunner.bootTimeout(accel).multipliedBy(2), log);
+                run(QemuCommand.of(launch, false), arch, VmRunner.bootTimeout(accel).multipliedBy(2), log);
             } catch (IOException e) {
                 throw new IOException(e.getMessage() + "; console ends: " + tail(log), e);
             }
@@ -87,13 +99,13 @@ public final class BootVerifier {
         }
     }
 
-    private static void run(List<String> command, Duration timeout, Path log) throws IOException {
+    private static void run(List<String> command, GuestArch arch, Duration timeout, Path log) throws IOException {
         Process p;
         try {
             p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.resolveSibling("qemu.out").toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         } catch (IOException e) {
-            throw new IOException(QemuCommand.BINARY + " is not installed (Debian: apt-get install qemu-system-x86)");
+            throw new IOException(arch.qemuBinary() + " is not installed (Debian: apt-get install " + arch.qemuPackage() + ")");
         }
         if (!VmProcess.awaitExit(p.toHandle(), timeout)) {
             VmProcess.kill(p.toHandle(), Duration.ofSeconds(5));
@@ -101,7 +113,7 @@ public final class BootVerifier {
         }
         if (p.exitValue() != 0) {
             String out = Files.exists(log.resolveSibling("qemu.out")) ? Files.readString(log.resolveSibling("qemu.out")).strip() : "";
-            throw new IOException(QemuCommand.BINARY + " failed (exit " + p.exitValue() + "): " + out.replace('\n', ' '));
+            throw new IOException(arch.qemuBinary() + " failed (exit " + p.exitValue() + "): " + out.replace('\n', ' '));
         }
     }
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code shed exec -i / -t / -u} against one booted shed (QEMU, TCG, Debian's 6.1 kernel), every call a separate
- * shed process as a user runs it: binary stdin both ways and its EOF, a terminal under a host pty (util-linux
+ * shed process as a user runs it: binary stdin both ways, its EOF, unread input not leaking into the next call, a terminal under a host pty (util-linux
  * {@code script}) with the host's size and raw mode put back, and the image's User / {@code -u} resolved against
  * the image's /etc/passwd and /etc/group (written here; busybox {@code id} in the guest reads the same files, the
  * expected lines are worked out from them by hand).
@@ -119,6 +119,10 @@ class ExecStdinTtyUserTest {
         assertThat(eof.out()).isEqualTo("abc\nafter-eof\n");
         assertThat(shed(new byte[0], "exec", "-i", "dev", "--", "wc", "-c").out().strip()).isEqualTo("0");
         assertThat(shed("ignored".getBytes(StandardCharsets.UTF_8), "exec", "dev", "--", "wc", "-c").out().strip()).isEqualTo("0");
+        // what a command leaves unread is dropped with it, never read by the next call
+        assertThat(shed("first\nleft-over\n".getBytes(StandardCharsets.UTF_8), "exec", "-i", "dev", "--", "sh", "-c", "read x; echo $x").out())
+                .isEqualTo("first\n");
+        assertThat(shed("next".getBytes(StandardCharsets.UTF_8), "exec", "-i", "dev", "--", "cat").out()).isEqualTo("next");
 
         // -t: a terminal of the host's size, stdout and stderr merged through it, the command's exit code
         Run tty = onTerminal("", "stty rows 33 cols 101; " + shedLine("exec", "-t", "dev", "--", "sh", "-c",

@@ -1,12 +1,15 @@
 package dev.shed.cli.shed;
 
 import dev.shed.core.vm.ExecRequest.TerminalSize;
+import dev.shed.core.vm.TerminalResizes;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The terminal shed's stdin is, driven through stty (the JDK has no termios): its size, raw mode, and putting back
@@ -48,6 +51,21 @@ final class HostTerminal implements AutoCloseable {
         } catch (RuntimeException unexpected) {
             return DEFAULT_SIZE;
         }
+    }
+
+    /** The terminal's new size at each SIGWINCH (the window was resized), until unsubscribed. */
+    static TerminalResizes resizes() {
+        return listener -> {
+            Signal winch = new Signal("WINCH");
+            SignalHandler previous = Signal.handle(winch, sig -> {
+                try {
+                    listener.accept(size());
+                } catch (IOException unreadable) {
+                    // keep the size the terminal had
+                }
+            });
+            return () -> Signal.handle(winch, previous);
+        };
     }
 
     /** Input byte by byte, no echo, no signals from ^C (they go to whoever reads the bytes). */

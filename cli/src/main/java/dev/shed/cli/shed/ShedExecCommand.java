@@ -35,7 +35,8 @@ public final class ShedExecCommand implements Callable<Integer> {
     boolean interactive;
 
     @Option(names = {"-t", "--tty"}, description = "Give the command a terminal in the guest (its controlling tty: job control, ^C), "
-            + "sized as shed's terminal (else 24x80), TERM=xterm unless Env sets it; stdout and stderr come merged through it. "
+            + "sized as shed's terminal (else 24x80) and resized with it, TERM=xterm unless Env sets it; stdout and stderr come "
+            + "merged through it; if shed is killed, the command's session is hung up. "
             + "With -i, stdin must be a terminal, put in raw mode while the command runs (else exit 2: use -i alone to pipe input).")
     boolean tty;
 
@@ -71,7 +72,8 @@ public final class ShedExecCommand implements Callable<Integer> {
         try (FileOutputStream out = new FileOutputStream(FileDescriptor.out); FileOutputStream err = new FileOutputStream(FileDescriptor.err)) {
             if (terminal.isPresent()) terminal.get().raw();
             try {
-                return exec.exec(name, command, new VmExec.Options(env, workdir, user, size), in, out, err);
+                VmExec.Options options = new VmExec.Options(env, workdir, user, size, tty ? HostTerminal.resizes() : null);
+                return exec.exec(name, command, options, in, out, err);
             } finally {
                 if (terminal.isPresent()) terminal.get().close();
             }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code shed exec -i / -t / -u} against one booted shed (QEMU, TCG, Debian's 6.1 kernel), every call a separate
  * shed process as a user runs it: binary stdin both ways, its EOF, unread input not leaking into the next call, a terminal under a host pty (util-linux
- * {@code script}) with the host's size and raw mode put back, and the image's User / {@code -u} resolved against
+ * {@code script}) with the host's size, resizes, a hang-up when shed is killed, and raw mode put back, and the image's User / {@code -u} resolved against
  * the image's /etc/passwd and /etc/group (written here; busybox {@code id} in the guest reads the same files, the
  * expected lines are worked out from them by hand).
  */
@@ -137,6 +137,20 @@ class ExecStdinTtyUserTest {
                 .filter(l -> l.startsWith("before=") || l.startsWith("after=")).map(l -> l.substring(l.indexOf('=') + 1)).toList();
         assertThat(settings).hasSize(2);
         assertThat(settings.get(1)).isEqualTo(settings.get(0)).contains(":");
+        // a resized host window resizes the guest's terminal (SIGWINCH); the helper resizes every second, as the
+        // first may come before shed listens
+        Run resized = onTerminal("", "stty rows 33 cols 101; t=$(tty); (for c in 1 2 3 4 5 6 7 8 9 10; do sleep 1; "
+                + "stty -F $t rows 50 cols $((119 + c)); done) & " + shedLine("exec", "-t", "dev", "--", "sh", "-c",
+                "i=0; while [ \"$(stty size)\" = '33 101' ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done; echo size=$(stty size)"));
+        assertThat(resized.out()).as(resized.err()).containsPattern("size=50 12\\d\r");
+        // shed killed mid-call: the session is hung up, so the next call does not wait for its command
+        Path log = tmp.resolve("killed.out");
+        Process killed = new ProcessBuilder(Shed.command(root, "exec", "-t", "dev", "--", "sh", "-c", "echo started; sleep 1000"))
+                .redirectOutput(log.toFile()).redirectErrorStream(true).start();
+        for (int i = 0; i < 600 && !Files.readString(log).contains("started"); i++) Thread.sleep(100);
+        assertThat(Files.readString(log)).contains("started");
+        killed.destroyForcibly().waitFor();
+        assertThat(shed(null, "exec", "-u", "root", "dev", "--", "busybox", "ps", "-o", "args").out()).doesNotContain("sleep 1000");
         Run noTerminal = shed(new byte[0], "exec", "-it", "dev", "--", "sh");
         assertThat(noTerminal.exit()).isEqualTo(2);
         assertThat(noTerminal.err()).contains("not a TTY");

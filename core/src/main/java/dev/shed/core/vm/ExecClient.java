@@ -41,9 +41,11 @@ public final class ExecClient {
      * Runs {@code request}; its stdout and stderr stream to the two sinks as they arrive (with a terminal both
      * come merged through it, to {@code stdout}). {@code stdin}, when not null, is streamed to the command, and
      * its end reaches the command as EOF; with a terminal it is typed into the terminal once the command's
-     * output has begun. Returns the command's exit code.
+     * output has begun; each size {@code resizes} reports is passed on to the terminal (the command gets SIGWINCH).
+     * Returns the command's exit code.
      */
-    public int exec(ExecRequest request, InputStream stdin, OutputStream stdout, OutputStream stderr) throws IOException {
+    public int exec(ExecRequest request, InputStream stdin, OutputStream stdout, OutputStream stderr, TerminalResizes resizes)
+            throws IOException {
         String nonce = nonce();
         boolean tty = request.tty() != null;
         String flags = (tty ? "t" : "") + (stdin != null ? "i" : "");
@@ -56,11 +58,25 @@ public final class ExecClient {
             Thread o = pump(out, nonce, stdout, failure, () -> {});
             Thread e = pump(err, nonce, stderr, failure, () -> {});
             AtomicReference<IOException> termFailure = new AtomicReference<>();
-            Thread t = term == null ? null : pump(term, nonce, stdout, termFailure,
+            // two NULs before the nonce on the terminal: output that ends like the mark's start waits for more,
+            // and a terminal's output (typed characters echoed one by one) rarely ends in NUL, often in hex
+            Thread t = term == null ? null : pump(term, "\0\0" + nonce, stdout, termFailure,
                     () -> { if (stdin != null) feed(stdin, term, null, false); });
             if (in != null) feed(stdin, in, nonce, true);
             write(ctl, "X " + nonce + " " + payload + (flags.isEmpty() ? "" : " " + flags) + "\n");
-            String done = awaitLine(ctl, "D " + nonce + " ", null);
+            Runnable unsubscribe = !tty ? () -> {} : resizes.subscribe(size -> {
+                try {
+                    write(ctl, "W " + nonce + " " + size.rows() + " " + size.cols() + "\n");
+                } catch (IOException callOver) {
+                    // the command has ended: no terminal to resize
+                }
+            });
+            String done;
+            try {
+                done = awaitLine(ctl, "D " + nonce + " ", null);
+            } finally {
+                unsubscribe.run();
+            }
             join(o);
             join(e);
             if (t != null && !join(t, TERMINAL_GRACE)) {
@@ -138,9 +154,12 @@ public final class ExecClient {
         t.start();
     }
 
+    /** One whole line per writer: the resize listener writes to the control port from another thread. */
     private static void write(SocketChannel ch, String s) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
-        while (b.hasRemaining()) ch.write(b);
+        synchronized (ch) {
+            while (b.hasRemaining()) ch.write(b);
+        }
     }
 
     /** Reads lines until one starts with {@code prefix}; other lines (stale answers) are skipped. */

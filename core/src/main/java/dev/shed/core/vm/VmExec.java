@@ -31,14 +31,16 @@ public final class VmExec {
      * @param workdir working directory (relative: to the image's WorkingDir), or null
      * @param user    {@code USER[:GROUP]} overriding the image's User, or null
      * @param tty     a terminal of this size for the command, or null
+     * @param resizes the terminal's later sizes
      */
-    public record Options(List<String> env, String workdir, String user, ExecRequest.TerminalSize tty) {
+    public record Options(List<String> env, String workdir, String user, ExecRequest.TerminalSize tty, TerminalResizes resizes) {
         public Options {
             env = List.copyOf(env);
+            if (resizes == null) resizes = TerminalResizes.NONE;
         }
 
-        public static Options defaults() {
-            return new Options(List.of(), null, null, null);
+        public Options(List<String> env, String workdir, String user, ExecRequest.TerminalSize tty) {
+            this(env, workdir, user, tty, TerminalResizes.NONE);
         }
     }
 
@@ -51,7 +53,7 @@ public final class VmExec {
                 "shed " + name + " (image " + shed.image() + ")", options.tty());
         if (shed.vm().init()) throw new IllegalArgumentException("shed " + name + " runs the image's own init (--init); shed exec needs shed's init");
         try (FileLocks.Held lock = store.locks().exclusive("exec-" + name)) {
-            return new ExecClient(VmFiles.of(catalog.paths(name).dataDir())).exec(request, stdin, stdout, stderr);
+            return new ExecClient(VmFiles.of(catalog.paths(name).dataDir())).exec(request, stdin, stdout, stderr, options.resizes());
         }
     }
 

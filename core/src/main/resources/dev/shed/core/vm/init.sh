@@ -163,23 +163,37 @@ run_request() {
         *t*)
             tty_attach "$1" || return 126
             # the command leads a new session with the terminal as its controlling tty (job control, ^C)
-            setsid -c sh /run/request.sh <&7 >&7 2>&7 4>&- 5>&- 7>&-
+            setsid -c sh /run/request.sh <&7 >&7 2>&7 3<&- 4>&- 5>&- 7>&- &
+            pid=$!
+            # meanwhile the control port brings "W NONCE ROWS COLS" when the host's window changes (setting the
+            # size sends the command SIGWINCH), and EOF when the host went away: the session is hung up, as a
+            # terminal's would be, rather than left running with no one to type
+            (
+                while read -r w n rows cols; do
+                    [ "$w $n" = "W $1" ] && stty -F /dev/hvc0 rows "$rows" cols "$cols" 2> /dev/null
+                done
+                kill -HUP "$pid" 2> /dev/null
+            ) <&3 4>&- 5>&- 7>&- &
+            watch=$!
+            wait "$pid"
             rc=$?
+            kill "$watch" 2> /dev/null
+            wait "$watch"
             exec 7>&-
             # the session's leader exited, so the kernel hung its terminal up (it is no pty): every open file of
             # it is dead now, and the end mark takes a fresh one
-            printf '%s' "$1" > /dev/hvc0
+            printf '\000\000%s' "$1" > /dev/hvc0
             return $rc
             ;;
         *i*)
             stdin_attach "$1" || return 126
-            (. /run/request.sh) <&6 >&4 2>&5 6<&-
+            (. /run/request.sh) <&6 >&4 2>&5 3<&- 6<&-
             rc=$?
             exec 6<&- # unread input is dropped with the port's last close, so it never reaches a later call
             return $rc
             ;;
         *)
-            (. /run/request.sh) < /dev/null >&4 2>&5
+            (. /run/request.sh) < /dev/null >&4 2>&5 3<&-
             ;;
     esac
 }
@@ -208,7 +222,7 @@ stdin_attach() {
     return 1
 }
 
-# Opens the terminal as fd 7 and marks the start of this call's output on it with NONCE. A console port drops
+# Opens the terminal as fd 7 and marks the start of this call's output on it with NUL NUL NONCE. A console port drops
 # what the guest writes while no host is attached, so this waits (~10 s at most) until the host is.
 tty_attach() {
     i=0
@@ -224,7 +238,7 @@ tty_attach() {
         echo "shed-init: cannot open the terminal /dev/hvc0" >&5
         return 1
     fi
-    printf '%s' "$1" >&7
+    printf '\000\000%s' "$1" >&7
 }
 
 # Requests, one line each: "X NONCE BASE64-SCRIPT [FLAGS]" runs a command; "P NONCE" powers off. A command's stdout and
@@ -242,7 +256,7 @@ while true; do
             echo "$payload" | base64 -d > /run/request.sh 2> /dev/null || { echo "D $nonce 126" >&3; continue; }
             printf '%s' "$nonce" >&4
             printf '%s' "$nonce" >&5
-            run_request "$nonce" "$flags" 3<&-
+            run_request "$nonce" "$flags"
             rc=$?
             printf '%s' "$nonce" >&4
             printf '%s' "$nonce" >&5

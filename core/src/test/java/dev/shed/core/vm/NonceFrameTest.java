@@ -31,6 +31,28 @@ class NonceFrameTest {
         };
     }
 
+    /** A prompt with no newline reaches the sink before more output comes: nothing but a nonce's start waits. */
+    @Test
+    void outputIsNotHeldBackUnlessItEndsLikeTheNonce() throws Exception {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        List<String> seenBeforeEachRead = new java.util.ArrayList<>();
+        ArrayDeque<String> chunks = new ArrayDeque<>(List.of(NONCE + "/ $ ", "x0123", "4" + NONCE));
+        ReadableByteChannel ch = new ReadableByteChannel() {
+            public int read(ByteBuffer dst) {
+                seenBeforeEachRead.add(sink.toString(StandardCharsets.ISO_8859_1));
+                byte[] b = chunks.poll().getBytes(StandardCharsets.ISO_8859_1);
+                dst.put(b);
+                return b.length;
+            }
+            public boolean isOpen() { return true; }
+            public void close() {}
+        };
+        new NonceFrame(NONCE.getBytes(StandardCharsets.US_ASCII)).copy(ch, sink);
+        // "0123" could begin the nonce, so it waits for the next read, which shows it was output after all
+        assertThat(seenBeforeEachRead).containsExactly("", "/ $ ", "/ $ x");
+        assertThat(sink.toString(StandardCharsets.ISO_8859_1)).isEqualTo("/ $ x01234");
+    }
+
     @Test
     void staleBytesGoTheOutputComesAndStartIsSignalledOnceWhenTheNonceIsSplitAcrossReads() throws Exception {
         // a stale tail of an earlier call, then this call's nonce split in three reads, output, the closing nonce split too

@@ -20,9 +20,9 @@ import picocli.CommandLine.Parameters;
 /** {@code shed exec NAME [-i] [-t] [-u USER] [--workdir D] [-e K=V] -- CMD ARGS…}. */
 @Command(name = "exec", mixinStandardHelpOptions = true,
         description = {"Run a command in a running vm shed, in its image's root with the image config's Env, WorkingDir and User.",
-                "stdout and stderr stream separately (merged with -t); the exit code is the command's (126 when it cannot run,",
-                "e.g. an unknown user; 127 when it is not found). Put -- before the command: shed exec dev -- ls -la /",
-                "Interactive shell: shed exec -it dev -- sh"})
+                "stdout and stderr stream separately (merged with -t).",
+                "The exit code is the command's: 126 when it cannot run (e.g. an unknown user), 127 when it is not found.",
+                "Put -- before the command: shed exec dev -- ls -la /", "An interactive shell: shed exec -it dev -- sh"})
 public final class ShedExecCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;

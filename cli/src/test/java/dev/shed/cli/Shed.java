@@ -46,12 +46,17 @@ public final class Shed {
         return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     }
 
-    /** Starts {@code java -cp … dev.shed.cli.Main --root ROOT args} with output to files in {@code logs}. */
-    public static Process start(Path root, Path logs, String name, String... args) throws IOException {
+    /** {@code java -cp … dev.shed.cli.Main --root ROOT args}: shed as another process. */
+    public static List<String> command(Path root, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-cp", classPath(), "dev.shed.cli.Main", "--root", root.toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
+        return cmd;
+    }
+
+    /** Starts {@link #command} with output to files in {@code logs}. */
+    public static Process start(Path root, Path logs, String name, String... args) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command(root, args));
         pb.redirectOutput(logs.resolve(name + ".out").toFile());
         pb.redirectError(logs.resolve(name + ".err").toFile());
         return pb.start();

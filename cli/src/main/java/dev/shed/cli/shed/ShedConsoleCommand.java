@@ -5,7 +5,6 @@ import dev.shed.core.shed.Shed;
 import dev.shed.core.vm.ExecClient;
 import dev.shed.core.vm.VmExec;
 import dev.shed.core.vm.VmFiles;
-import java.io.File;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -35,10 +34,10 @@ public final class ShedConsoleCommand implements Callable<Integer> {
         Lifecycle lc = Lifecycles.open();
         Shed shed = new VmExec(dev.shed.cli.GlobalOptions.openStore(), lc.catalog()).running(name);
         VmFiles files = VmFiles.of(lc.catalog().paths(shed.name()).dataDir());
-        boolean tty = System.console() != null;
+        java.util.Optional<HostTerminal> terminal = HostTerminal.onStdin();
         spec.commandLine().getErr().println("Attached to " + name + "'s console; Ctrl-] detaches.");
         spec.commandLine().getErr().flush();
-        if (tty) stty("raw", "-echo");
+        if (terminal.isPresent()) terminal.get().raw();
         try (SocketChannel ch = ExecClient.connect(files.consoleSocket())) {
             Thread reader = new Thread(() -> {
                 FileOutputStream out = new FileOutputStream(FileDescriptor.out);
@@ -66,14 +65,8 @@ public final class ShedConsoleCommand implements Callable<Integer> {
                 ch.write(ByteBuffer.wrap(buf, 0, n));
             }
         } finally {
-            if (tty) stty("sane");
+            if (terminal.isPresent()) terminal.get().close();
         }
         return 0;
-    }
-
-    private static void stty(String... args) throws IOException, InterruptedException {
-        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("stty"));
-        cmd.addAll(java.util.List.of(args));
-        new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/tty"))).start().waitFor();
     }
 }

@@ -64,6 +64,9 @@ class Arm64GuestCommandTest {
         Result uname = Shed.runProcess(root, logs, "uname", "exec", "arm", "--", "uname", "-m");
         assertThat(uname.exit()).as(uname.err()).isZero();
         assertThat(uname.out()).isEqualTo("aarch64\n");
+        // shed exec -t's terminal is a virtconsole on virt too
+        Result tty = Shed.runProcess(root, logs, "tty", "exec", "-t", "arm", "--", "busybox", "tty");
+        assertThat(tty.out()).as(tty.err()).isEqualTo("/dev/hvc0\r\n");
 
         Result verify = shed("image", "verify", "bb-arm64", "--boot");
         assertThat(verify.exit()).isEqualTo(1);

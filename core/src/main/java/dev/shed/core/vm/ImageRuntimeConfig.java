@@ -9,8 +9,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What an image's config says about running commands in it: {@code config.Env} and {@code config.WorkingDir}. */
-public record ImageRuntimeConfig(List<String> env, String workingDir) {
+/**
+ * What an image's config says about running commands in it: {@code config.Env}, {@code config.WorkingDir} and
+ * {@code config.User} (empty: root).
+ */
+public record ImageRuntimeConfig(List<String> env, String workingDir, String user) {
     public ImageRuntimeConfig {
         env = List.copyOf(env);
     }
@@ -26,6 +29,6 @@ public record ImageRuntimeConfig(List<String> env, String workingDir) {
             e.forEach(n -> env.add(n.asText()));
         }
         String wd = config.path("WorkingDir").asText("");
-        return new ImageRuntimeConfig(env, wd.isEmpty() ? "/" : wd);
+        return new ImageRuntimeConfig(env, wd.isEmpty() ? "/" : wd, config.path("User").asText(""));
     }
 }

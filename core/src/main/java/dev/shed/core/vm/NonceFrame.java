@@ -9,7 +9,7 @@ import java.util.Arrays;
 /**
  * Cuts one call's output out of a port's byte stream: everything before the first nonce is dropped (left over
  * from an earlier call), everything up to the second goes to the sink as it arrives, holding back only a tail
- * that could be the start of the nonce.
+ * that is the start of the nonce.
  */
 final class NonceFrame {
     private final byte[] nonce;
@@ -19,6 +19,11 @@ final class NonceFrame {
     }
 
     void copy(ReadableByteChannel in, OutputStream sink) throws IOException {
+        copy(in, sink, () -> {});
+    }
+
+    /** As {@link #copy(ReadableByteChannel, OutputStream)}; {@code onStart} runs once the first nonce has arrived. */
+    void copy(ReadableByteChannel in, OutputStream sink, Runnable onStart) throws IOException {
         byte[] buf = new byte[0];
         boolean started = false;
         ByteBuffer chunk = ByteBuffer.allocate(64 << 10);
@@ -36,6 +41,7 @@ final class NonceFrame {
                         break;
                     }
                     started = true;
+                    onStart.run();
                     buf = Arrays.copyOfRange(buf, at + nonce.length, buf.length);
                     continue;
                 }
@@ -44,7 +50,7 @@ final class NonceFrame {
                     sink.flush();
                     return;
                 }
-                int keep = Math.min(buf.length, nonce.length - 1);
+                int keep = pendingPrefix(buf);
                 if (buf.length > keep) {
                     sink.write(buf, 0, buf.length - keep);
                     sink.flush();
@@ -53,6 +59,20 @@ final class NonceFrame {
                 break;
             }
         }
+    }
+
+    /**
+     * How many bytes at the end of {@code buf} could be the start of the nonce: only those wait for the next read.
+     * Holding back a fixed nonce-length tail instead delayed the last bytes of every write (a shell's prompt on
+     * {@code shed exec -it} stayed invisible until the next output).
+     */
+    private int pendingPrefix(byte[] buf) {
+        outer:
+        for (int k = Math.min(buf.length, nonce.length - 1); k > 0; k--) {
+            for (int j = 0; j < k; j++) if (buf[buf.length - k + j] != nonce[j]) continue outer;
+            return k;
+        }
+        return 0;
     }
 
     private int indexOf(byte[] buf) {

@@ -40,7 +40,7 @@ public final class QemuCommand {
                 String id = "port" + i++;
                 String chardev = p.socket() != null ? "socket,id=" + id + ",path=" + opt(p.socket()) + ",server=on,wait=off"
                         : "file,id=" + id + ",path=" + opt(p.file());
-                c.addAll(List.of("-chardev", chardev, "-device", "virtserialport,chardev=" + id + ",name=" + p.name()));
+                c.addAll(List.of("-chardev", chardev, "-device", (p.terminal() ? "virtconsole" : "virtserialport") + ",chardev=" + id + ",name=" + p.name()));
             }
         }
         if (!l.publish().isEmpty()) {

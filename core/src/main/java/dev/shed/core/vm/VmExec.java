@@ -7,11 +7,12 @@ import dev.shed.core.shed.ShedNotFoundException;
 import dev.shed.core.store.FileLocks;
 import dev.shed.core.store.Store;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 
 /**
- * {@code shed exec}: runs a command in a running VM shed's root with its image's Env and WorkingDir. Calls on one
+ * {@code shed exec}: runs a command in a running VM shed's root with its image's Env, WorkingDir and User. Calls on one
  * shed take turns ({@code exec-<name>} lock): the guest serves one command at a time.
  */
 public final class VmExec {
@@ -23,15 +24,36 @@ public final class VmExec {
         this.catalog = catalog;
     }
 
-    /** Returns the command's exit code. */
-    public int exec(String name, List<String> command, List<String> env, String workdir, OutputStream stdout,
+    /**
+     * What a call asks beyond its command.
+     *
+     * @param env     {@code K=V} overrides of the image's Env
+     * @param workdir working directory (relative: to the image's WorkingDir), or null
+     * @param user    {@code USER[:GROUP]} overriding the image's User, or null
+     * @param tty     a terminal of this size for the command, or null
+     * @param resizes the terminal's later sizes
+     */
+    public record Options(List<String> env, String workdir, String user, ExecRequest.TerminalSize tty, TerminalResizes resizes) {
+        public Options {
+            env = List.copyOf(env);
+            if (resizes == null) resizes = TerminalResizes.NONE;
+        }
+
+        public Options(List<String> env, String workdir, String user, ExecRequest.TerminalSize tty) {
+            this(env, workdir, user, tty, TerminalResizes.NONE);
+        }
+    }
+
+    /** Returns the command's exit code. {@code stdin}: streamed to the command, or null for none (/dev/null). */
+    public int exec(String name, List<String> command, Options options, InputStream stdin, OutputStream stdout,
                     OutputStream stderr) throws IOException {
         Shed shed = running(name);
         ImageRuntimeConfig config = ImageRuntimeConfig.of(store.blobs(), shed.manifest());
-        ExecRequest request = ExecRequest.of(command, config.env(), config.workingDir(), env, workdir);
+        ExecRequest request = ExecRequest.of(command, config, options.env(), options.workdir(), options.user(),
+                "shed " + name + " (image " + shed.image() + ")", options.tty());
         if (shed.vm().init()) throw new IllegalArgumentException("shed " + name + " runs the image's own init (--init); shed exec needs shed's init");
         try (FileLocks.Held lock = store.locks().exclusive("exec-" + name)) {
-            return new ExecClient(VmFiles.of(catalog.paths(name).dataDir())).exec(request, stdout, stderr);
+            return new ExecClient(VmFiles.of(catalog.paths(name).dataDir())).exec(request, stdin, stdout, stderr, options.resizes());
         }
     }
 

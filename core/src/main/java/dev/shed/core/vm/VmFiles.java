@@ -29,6 +29,8 @@ public record VmFiles(Path dir, Path sockets) {
     public Path controlSocket() { return sockets.resolve("ctl.sock"); }
     public Path stdoutSocket() { return sockets.resolve("out.sock"); }
     public Path stderrSocket() { return sockets.resolve("err.sock"); }
+    public Path stdinSocket() { return sockets.resolve("in.sock"); }
+    public Path terminalSocket() { return sockets.resolve("tty.sock"); }
 
     private static String hash(String s) {
         try {

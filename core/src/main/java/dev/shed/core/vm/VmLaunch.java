@@ -32,14 +32,21 @@ public record VmLaunch(String name, Path kernel, Path initrd, List<String> initA
     /** A raw disk image; {@code serial} (at most 20 bytes) is how the guest finds it. */
     public record Disk(Path file, String serial, boolean readOnly) {}
 
-    /** A virtio-serial port backed by a unix socket QEMU listens on, or by a file QEMU writes. */
-    public record Port(String name, Path socket, Path file) {
+    /**
+     * A virtio-serial port backed by a unix socket QEMU listens on, or by a file QEMU writes; a {@code terminal}
+     * port is a virtconsole, which the guest sees as a tty (/dev/hvcN) rather than a byte pipe.
+     */
+    public record Port(String name, Path socket, Path file, boolean terminal) {
         public static Port socket(String name, Path socket) {
-            return new Port(name, socket, null);
+            return new Port(name, socket, null, false);
         }
 
         public static Port file(String name, Path file) {
-            return new Port(name, null, file);
+            return new Port(name, null, file, false);
+        }
+
+        public static Port terminal(String name, Path socket) {
+            return new Port(name, socket, null, true);
         }
     }
 

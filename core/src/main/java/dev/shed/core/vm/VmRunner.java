@@ -89,7 +89,8 @@ public final class VmRunner implements ShedRunner {
                         "shed.net=" + (publish.isEmpty() ? 0 : 1)),
                 settings.memoryBytes(), disks,
                 List.of(VmLaunch.Port.socket("shed.ctl", f.controlSocket()), VmLaunch.Port.socket("shed.out", f.stdoutSocket()),
-                        VmLaunch.Port.socket("shed.err", f.stderrSocket())),
+                        VmLaunch.Port.socket("shed.err", f.stderrSocket()), VmLaunch.Port.socket("shed.in", f.stdinSocket()),
+                        VmLaunch.Port.terminal("shed.tty", f.terminalSocket())),
                 new VmLaunch.Console(f.consoleSocket(), f.consoleLog()), publish, f.pidFile(), accel, arch);
         HostCommand.run(QemuCommand.of(launch, true), 60);
         ProcessHandle qemu = VmProcess.find(f.pidFile())
@@ -182,7 +183,8 @@ public final class VmRunner implements ShedRunner {
     }
 
     private static void cleanRuntimeFiles(VmFiles f) throws IOException {
-        for (Path p : List.of(f.pidFile(), f.controlSocket(), f.stdoutSocket(), f.stderrSocket(), f.consoleSocket())) {
+        for (Path p : List.of(f.pidFile(), f.controlSocket(), f.stdoutSocket(), f.stderrSocket(), f.stdinSocket(),
+                f.terminalSocket(), f.consoleSocket())) {
             Files.deleteIfExists(p);
         }
         if (!f.sockets().equals(f.dir())) {

@@ -134,6 +134,10 @@ fi
 
 CTL=$(wait_port shed.ctl) && OUT=$(wait_port shed.out) && ERR=$(wait_port shed.err) || exit 1
 exec 3<> "$CTL" 4> "$OUT" 5> "$ERR"
+# shed exec -i: the host's stdin on shed.in; -t: a terminal, shed.tty being a virtconsole (the guest's /dev/hvc0).
+# debugfs tells whether the host is attached to a port (virtio-ports/vportNpM: host_connected).
+IN=$(wait_port shed.in) && TTY_PORT=$(wait_port shed.tty) || exit 1
+mount -t debugfs debugfs /sys/kernel/debug 2> /dev/null
 say "ready"
 # Blocks until the host connects: `shed start` waits for this line.
 echo "READY" >&3
@@ -152,7 +156,92 @@ poweroff_now() {
     sleep 10
 }
 
-# Requests, one line each: "X NONCE BASE64-SCRIPT" runs a command; "P NONCE" powers off. A command's stdout and
+# One request's I/O around /run/request.sh, as FLAGS ask: "t" a terminal, "i" the host's stdin, else stdin
+# /dev/null with stdout and stderr on their ports. Returns the command's exit code (126: the I/O could not be set up).
+run_request() {
+    case "$2" in
+        *t*)
+            tty_attach "$1" || return 126
+            # the command leads a new session with the terminal as its controlling tty (job control, ^C)
+            setsid -c sh /run/request.sh <&7 >&7 2>&7 3<&- 4>&- 5>&- 7>&- &
+            pid=$!
+            # meanwhile the control port brings "W NONCE ROWS COLS" when the host's window changes (setting the
+            # size sends the command SIGWINCH), and EOF when the host went away: the session is hung up, as a
+            # terminal's would be, rather than left running with no one to type
+            (
+                while read -r w n rows cols; do
+                    [ "$w $n" = "W $1" ] && stty -F /dev/hvc0 rows "$rows" cols "$cols" 2> /dev/null
+                done
+                kill -HUP "$pid" 2> /dev/null
+            ) <&3 4>&- 5>&- 7>&- &
+            watch=$!
+            wait "$pid"
+            rc=$?
+            kill "$watch" 2> /dev/null
+            wait "$watch"
+            exec 7>&-
+            # the session's leader exited, so the kernel hung its terminal up (it is no pty): every open file of
+            # it is dead now, and the end mark takes a fresh one
+            printf '\000\000%s' "$1" > /dev/hvc0
+            return $rc
+            ;;
+        *i*)
+            stdin_attach "$1" || return 126
+            (. /run/request.sh) <&6 >&4 2>&5 3<&- 6<&-
+            rc=$?
+            exec 6<&- # unread input is dropped with the port's last close, so it never reaches a later call
+            return $rc
+            ;;
+        *)
+            (. /run/request.sh) < /dev/null >&4 2>&5 3<&-
+            ;;
+    esac
+}
+
+# Opens shed.in as fd 6, past NONCE, which the host sends first. Reads see EOF until the host's connection has
+# reached the guest, so they are retried until NONCE has arrived (~10 s at most); after it, the host's stdin and
+# its EOF (the host shuts its side down) are the command's.
+stdin_attach() {
+    if ! command exec 6< "$IN"; then
+        echo "shed-init: cannot open the stdin port (a process from an earlier shed exec -i still holds it?)" >&5
+        return 1
+    fi
+    got= i=0
+    while [ ${#got} -lt ${#1} ]; do
+        part=
+        if ! IFS= read -r -n $((${#1} - ${#got})) part <&6; then
+            i=$((i + 1))
+            [ $i -gt 500 ] && break
+            sleep 0.02
+        fi
+        got=$got$part
+    done
+    [ "$got" = "$1" ] && return 0
+    echo "shed-init: the host's stdin did not arrive" >&5
+    exec 6<&-
+    return 1
+}
+
+# Opens the terminal as fd 7 and marks the start of this call's output on it with NUL NUL NONCE. A console port drops
+# what the guest writes while no host is attached, so this waits (~10 s at most) until the host is.
+tty_attach() {
+    i=0
+    until grep -q '^host_connected: 1' "/sys/kernel/debug/virtio-ports/${TTY_PORT##*/}" 2> /dev/null; do
+        i=$((i + 1))
+        if [ $i -gt 500 ]; then
+            echo "shed-init: the host did not attach to the terminal" >&5
+            return 1
+        fi
+        sleep 0.02
+    done
+    if ! command exec 7<> /dev/hvc0; then
+        echo "shed-init: cannot open the terminal /dev/hvc0" >&5
+        return 1
+    fi
+    printf '\000\000%s' "$1" >&7
+}
+
+# Requests, one line each: "X NONCE BASE64-SCRIPT [FLAGS]" runs a command; "P NONCE" powers off. A command's stdout and
 # stderr go to their own ports, each framed by NONCE before and after, and its exit code comes back as
 # "D NONCE CODE" on the control port. The host reconnects per call; while nobody is connected reads see EOF.
 while true; do
@@ -162,10 +251,12 @@ while true; do
     fi
     case "$cmd" in
         X)
+            flags=
+            case "$payload" in *" "*) flags=${payload#* } payload=${payload%% *} ;; esac
             echo "$payload" | base64 -d > /run/request.sh 2> /dev/null || { echo "D $nonce 126" >&3; continue; }
             printf '%s' "$nonce" >&4
             printf '%s' "$nonce" >&5
-            (. /run/request.sh) < /dev/null >&4 2>&5 3<&-
+            run_request "$nonce" "$flags"
             rc=$?
             printf '%s' "$nonce" >&4
             printf '%s' "$nonce" >&5

@@ -3,23 +3,20 @@ package dev.shed.core.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shed.core.cache.MaterializerSource;
 import dev.shed.core.config.ConfigFile;
 import dev.shed.core.config.ConfigKey;
-import dev.shed.core.json.Json;
 import dev.shed.core.lifecycle.Lifecycle;
 import dev.shed.core.materialize.MaterializeOptions;
 import dev.shed.core.materialize.Materializer;
-import dev.shed.core.oci.Descriptor;
 import dev.shed.core.oci.Digest;
-import dev.shed.core.oci.MediaType;
 import dev.shed.core.progress.Progress;
 import dev.shed.core.shed.Shed;
 import dev.shed.core.shed.ShedConflictException;
 import dev.shed.core.shed.ShedManager;
 import dev.shed.core.shed.VmSpec;
 import dev.shed.core.store.Store;
+import dev.shed.core.testing.BusyboxImage;
 import dev.shed.core.testing.GuestKernelFixture;
 import dev.shed.core.testing.OciLayoutBuilder;
 import dev.shed.core.testing.TarLayerBuilder;
@@ -57,29 +54,12 @@ class VmShedTest {
 
     /** A busybox image whose config sets Env and WorkingDir (OciLayoutBuilder's configs have neither). */
     static Digest busyboxImage(OciLayoutBuilder layout, String name) throws Exception {
-        TarLayerBuilder root = new TarLayerBuilder().mtime(1_700_000_000L).dir("bin")
-                .file("bin/busybox", Files.readAllBytes(Path.of("/bin/busybox")), 0755)
+        TarLayerBuilder root = BusyboxImage.root("sh", "cat", "echo", "pwd", "httpd", "sync", "ls", "sleep")
                 .dir("tmp", 01777).dir("www").file("www/index.html", "hello from the guest\n");
-        for (String applet : List.of("sh", "cat", "echo", "pwd", "httpd", "sync", "ls", "sleep")) root.symlink("bin/" + applet, "busybox");
-        OciLayoutBuilder.Layer layer = OciLayoutBuilder.Layer.gzip(root);
-        Descriptor layerDesc = layout.blob(layer.mediaType(), layer.bytes());
-        ObjectNode config = Json.object();
-        config.put("architecture", "amd64");
-        config.put("os", "linux");
-        ObjectNode c = config.putObject("config");
-        c.putArray("Env").add("PATH=/bin").add("GREETING=hi");
-        c.put("WorkingDir", "/www");
-        config.putObject("rootfs").put("type", "layers").putArray("diff_ids")
-                .add(Digest.of(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(layer.bytes())).readAllBytes()).toString());
-        Descriptor configDesc = layout.blob(MediaType.OCI_CONFIG, Json.bytes(config));
-        ObjectNode m = Json.object();
-        m.put("schemaVersion", 2);
-        m.put("mediaType", MediaType.OCI_MANIFEST);
-        m.set("config", configDesc.toJson());
-        m.putArray("layers").add(layerDesc.toJson());
-        Descriptor manifest = layout.blob(MediaType.OCI_MANIFEST, Json.bytes(m));
-        layout.name(name, manifest);
-        return manifest.digest();
+        return BusyboxImage.write(layout, name, root, c -> {
+            c.putArray("Env").add("PATH=/bin").add("GREETING=hi");
+            c.put("WorkingDir", "/www");
+        });
     }
 
     Lifecycle open(Store store) throws Exception {
@@ -97,7 +77,7 @@ class VmShedTest {
     Run exec(Store store, String shed, List<String> env, String workdir, String... cmd) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new VmExec(store, lc.catalog()).exec(shed, List.of(cmd), env, workdir, out, err);
+        int code = new VmExec(store, lc.catalog()).exec(shed, List.of(cmd), new VmExec.Options(env, workdir, null, null), null, out, err);
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), out.toByteArray());
     }
 

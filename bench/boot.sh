@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: `shed start` → first successful `shed exec NAME -- true` (two shed commands, JVM start-ups included)
 # against a bare QEMU boot of the same kernel and the same initrd straight to a busybox shell that powers off
-# (`rdinit=/bin/busybox -- sh -c ...`: no modules, no disks, no overlay, no exec channel), interleaved in the same
+# (`rdinit=/bin/busybox -- sh -c ...`: no modules, no disks, no overlay, no exec channel; the same machine and the
+# same kernel parameters as shed's, cryptomgr.notests included), interleaved in the same
 # run. The ratio shed/bare is shed's overhead (goal ≤ 1.15x). With a shed that supports shared lowers
 # (`materialize.layout shared`), a second shed on a shared lower of the same image is timed too.
 #
@@ -70,7 +71,7 @@ declare -A phases
 bare() {
   qemu-system-x86_64 -M microvm,pit=on,pic=on,rtc=on -nodefaults -no-user-config -display none -no-reboot -smp 1 -m 256M \
     -accel "$accel" -kernel "$kernel" -initrd "$initrd" -serial null \
-    -append "console=ttyS0 panic=-1 reboot=t quiet $timer rdinit=/bin/busybox -- sh -c \"/bin/busybox reboot -f\""
+    -append "console=ttyS0 panic=-1 reboot=t quiet cryptomgr.notests $timer rdinit=/bin/busybox -- sh -c \"/bin/busybox reboot -f\""
 }
 declare -A times
 for ((i = 0; i < runs; i++)); do

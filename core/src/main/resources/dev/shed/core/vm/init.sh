@@ -26,7 +26,8 @@ fail() {
 }
 
 MODE=exec NDEV=0 UPPER=0 NET=0
-for w in $(cat /proc/cmdline); do
+read -r cmdline < /proc/cmdline
+for w in $cmdline; do
     case "$w" in
         shed.mode=*) MODE=${w#*=} ;;
         shed.devices=*) NDEV=${w#*=} ;;
@@ -104,7 +105,7 @@ fi
 if [ "$UPPER" = 1 ]; then
     wait_disk shed-upper
     mount -t ext4 "$NODE" /upper 2> /run/mount.err || fail "mount ext4 upper: $(cat /run/mount.err) $(kernel_says ext4)"
-    mkdir -p /upper/upper /upper/work
+    [ -d /upper/upper ] && [ -d /upper/work ] || mkdir -p /upper/upper /upper/work
     mount -t overlay overlay -o lowerdir=/lower,upperdir=/upper/upper,workdir=/upper/work /newroot 2> /run/mount.err \
         || fail "mount overlay: $(cat /run/mount.err) $(kernel_says overlay)"
 else

@@ -24,14 +24,28 @@ import java.util.Map;
 public final class ConfigFile {
     private final Path file;
     private final FileLocks locks;
+    private final ObjectNode snapshot; // null: read the file on every call
 
     public ConfigFile(Store store) {
         this(store.layout().configFile(), store.locks());
     }
 
     public ConfigFile(Path file, FileLocks locks) {
+        this(file, locks, null);
+    }
+
+    private ConfigFile(Path file, FileLocks locks, ObjectNode snapshot) {
         this.file = file;
         this.locks = locks;
+        this.snapshot = snapshot;
+    }
+
+    /**
+     * The settings as they are now, read once: for a command that consults several keys (shed start read the
+     * file eight times). {@code set}/{@code unset} on it still change the file, not the snapshot.
+     */
+    public ConfigFile snapshot() throws IOException {
+        return new ConfigFile(file, locks, current());
     }
 
     public Path path() {
@@ -40,7 +54,7 @@ public final class ConfigFile {
 
     /** The typed settings; a value that does not parse is an error naming the file and key. */
     public StoreConfig load() throws IOException {
-        ObjectNode raw = read();
+        ObjectNode raw = current();
         EvictionPolicy policy = EvictionPolicy.valueOf(stored(raw, ConfigKey.EVICTION_POLICY).asText().toUpperCase(java.util.Locale.ROOT));
         JsonNode budget = stored(raw, ConfigKey.CACHE_BUDGET);
         int concurrency = stored(raw, ConfigKey.PULL_CONCURRENCY).asInt();
@@ -61,18 +75,18 @@ public final class ConfigFile {
 
     /** Every key with the value in effect, as {@code shed config get} prints it. */
     public Map<ConfigKey, String> show() throws IOException {
-        ObjectNode raw = read();
+        ObjectNode raw = current();
         Map<ConfigKey, String> out = new LinkedHashMap<>();
         for (ConfigKey k : ConfigKey.values()) out.put(k, k.display(stored(raw, k)));
         return out;
     }
 
     public boolean isSet(ConfigKey key) throws IOException {
-        return read().has(key.key());
+        return current().has(key.key());
     }
 
     public String get(ConfigKey key) throws IOException {
-        return key.display(stored(read(), key));
+        return key.display(stored(current(), key));
     }
 
     public void set(ConfigKey key, String value) throws IOException {
@@ -92,6 +106,10 @@ public final class ConfigFile {
                 AtomicFiles.write(file, (Json.pretty(raw) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
         }
+    }
+
+    private ObjectNode current() throws IOException {
+        return snapshot != null ? snapshot : read();
     }
 
     private ObjectNode read() throws IOException {

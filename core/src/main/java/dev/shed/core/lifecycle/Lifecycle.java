@@ -38,17 +38,18 @@ public record Lifecycle(Store store, StoreConfig config, ShedCatalog catalog, Lo
     /** With another way to find images (e.g. pull when missing). Sheds run by their runtime: mounts or VMs. */
     public static Lifecycle open(Store store, LowerSource source, ImageSource images) throws IOException {
         MountTable table = new MountTable();
-        ShedRunner vm = new VmRunner(store, VmSettings.load(new ConfigFile(store)),
+        ShedRunner vm = new VmRunner(store, VmSettings.load(new ConfigFile(store).snapshot()),
                 warning -> System.err.println("shed: " + warning));
         return open(store, source, new RuntimeRunner(new MountRunner(LowerMounter.forStore(store, table)), vm), table, images);
     }
 
     public static Lifecycle open(Store store, LowerSource source, ShedRunner runner, MountTable table, ImageSource images)
             throws IOException {
-        StoreConfig config = new ConfigFile(store).load();
+        ConfigFile settings = new ConfigFile(store).snapshot();
+        StoreConfig config = settings.load();
         ShedCatalog catalog = new ShedCatalog(store.layout(), runner, table);
         Lowers lowers = new Lowers(store, source, catalog, config);
-        String runtime = new ConfigFile(store).get(ConfigKey.RUNTIME);
+        String runtime = settings.get(ConfigKey.RUNTIME);
         ImageMounts imageMounts = new ImageMounts(store, lowers, images, LowerMounter.forStore(store, table));
         return new Lifecycle(store, config, catalog, lowers, new ShedManager(store, catalog, lowers, images, runtime), imageMounts,
                 new Pruner(store, catalog, lowers, imageMounts), new DiskUsage(store, catalog, lowers),

@@ -6,11 +6,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Picks the initrd a guest boots: the one that came with the kernel ({@code vm.initrd} or the image's
  * {@code io.shed.initrd.digest}), else the one shed writes for that kernel — busybox plus exactly the modules the
  * kernel does not have built in, checked here so a kernel without virtio or erofs support fails before it boots.
+ * A written initrd is found again by {@link InitrdIndex} (a few stats) instead of re-reading what went into it.
  */
 public final class BootFiles {
     /** Guest drivers every shed boot needs: the microvm transport, disks, exec ports, the lower and the upper. */
@@ -32,19 +35,31 @@ public final class BootFiles {
             if (!Files.isRegularFile(kernel.initrd())) throw new IOException("initrd " + kernel.initrd() + " does not exist");
             return kernel.initrd();
         }
+        List<String> wanted = new ArrayList<>(BASE_MODULES);
+        if (net) wanted.addAll(NET_MODULES);
+        Path busybox = busybox();
+        Map<String, Path> tools = harness ? HarnessTools.resolve(settings.arch()) : Map.of();
+        InitrdIndex index = new InitrdIndex(cacheDir);
+        String key = InitrdIndex.key(List.of("modules=" + kernel.modules(), "wanted=" + wanted, "busybox=" + busybox.toAbsolutePath(),
+                "tools=" + new TreeMap<>(tools)), InitrdBuilder.initScript());
+        Optional<Path> known = index.lookup(key);
+        if (known.isPresent()) return known.get();
+
         List<KernelModules.Module> modules = List.of();
+        List<Path> sources = new ArrayList<>(List.of(busybox));
+        sources.addAll(tools.values());
         if (kernel.modules() != null) {
-            List<String> wanted = new ArrayList<>(BASE_MODULES);
-            if (net) wanted.addAll(NET_MODULES);
             KernelModules tree = KernelModules.open(kernel.modules());
             try {
                 modules = tree.resolve(wanted);
             } catch (IOException e) {
                 throw new IOException("guest kernel " + kernel.kernel() + " (" + kernel.origin() + "): " + e.getMessage());
             }
+            sources.addAll(tree.sources(modules));
         }
-        Map<String, Path> tools = harness ? HarnessTools.resolve(settings.arch()) : Map.of();
-        return new InitrdBuilder(cacheDir).build(new InitrdContent(busybox(), modules, tools));
+        Path initrd = new InitrdBuilder(cacheDir).build(new InitrdContent(busybox, modules, tools));
+        index.record(key, initrd, sources);
+        return initrd;
     }
 
     /** The configured busybox, else the host's for a guest of the host's architecture; it must run on the guest. */

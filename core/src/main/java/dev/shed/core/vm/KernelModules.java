@@ -79,6 +79,16 @@ public final class KernelModules {
         return new ArrayList<>(out.values());
     }
 
+    /**
+     * The files {@code modules} (from {@link #resolve}) were read from, with the tree's index files (recorded even
+     * when absent, so a depmod run later is noticed) and the tree's own directory.
+     */
+    public List<Path> sources(List<Module> modules) {
+        List<Path> out = new ArrayList<>(List.of(dir, dir.resolve("modules.builtin"), dir.resolve("modules.dep")));
+        for (Module m : modules) out.add(files.get(m.name()));
+        return out;
+    }
+
     private void visit(String name, Map<String, Module> out, Set<String> path) throws IOException {
         if (out.containsKey(name) || isBuiltin(name)) return;
         if (!path.add(name)) throw new IOException("module dependency cycle at " + name + " in " + dir);

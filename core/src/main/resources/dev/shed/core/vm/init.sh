@@ -7,8 +7,11 @@
 #   shed.net=0|1                bring up eth0 for QEMU user-mode networking
 # Disks are found by their virtio serial, ports by their virtio-serial name; neither depends on probe order.
 export PATH=/bin
+/bin/busybox mount -t proc proc /proc
+# Boot phases on the console, "shed-init: t=UPTIME PHASE" (bench/boot.sh tabulates them); builtins only, no fork.
+mark() { read -r up idle_ < /proc/uptime; echo "shed-init: t=${up} $1" > /dev/console; }
+mark init
 /bin/busybox --install -s /bin
-mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mkdir -p /run /lower /upper /newroot
@@ -23,7 +26,8 @@ fail() {
 }
 
 MODE=exec NDEV=0 UPPER=0 NET=0
-for w in $(cat /proc/cmdline); do
+read -r cmdline < /proc/cmdline
+for w in $cmdline; do
     case "$w" in
         shed.mode=*) MODE=${w#*=} ;;
         shed.devices=*) NDEV=${w#*=} ;;
@@ -38,23 +42,30 @@ if [ -f /shed/modules.order ]; then
         insmod "/shed/modules/$m.ko" 2> /run/insmod.err || fail "insmod $m: $(cat /run/insmod.err)"
     done < /shed/modules.order
 fi
+mark modules
 
-# The /dev node of the sysfs entry under GLOB whose ATTR file reads NAME (disks by serial, ports by name).
+# Sets NODE to the /dev node of the sysfs entry under GLOB whose ATTR file reads NAME (disks by serial, ports by
+# name). Builtins only: under TCG every fork costs milliseconds, and these run in wait loops.
 sysfs_node() {
     for e in $1; do
-        [ "$(cat "$e/$2" 2> /dev/null)" = "$3" ] && { echo "/dev/${e##*/}"; return 0; }
+        v=
+        read -r v < "$e/$2" 2> /dev/null
+        [ "$v" = "$3" ] && { NODE="/dev/${e##*/}"; return 0; }
     done
     return 1
 }
 disk() { sysfs_node '/sys/block/vd*' serial "$1"; }
 port() { sysfs_node '/sys/class/virtio-ports/*' name "$1"; }
-# Waits up to ~20 s for LOOKUP NAME to find its node (the kernel probes devices while init already runs).
+# Sleeps SECONDS without a fork: a read with a timeout on a FIFO nobody writes (opened read-write: no blocking open).
+mkfifo /run/nap
+nap() { read -r -t "$1" nap_ <> /run/nap; }
+# Waits up to ~20 s for LOOKUP NAME to find its node, then sets NODE (the kernel probes devices while init runs).
 await() {
     i=0
     while ! "$1" "$2"; do
         i=$((i + 1))
-        [ $i -gt 400 ] && fail "$1 $2 did not appear (is $3 in the guest kernel?)"
-        sleep 0.05
+        [ $i -gt 2000 ] && fail "$1 $2 did not appear (is $3 in the guest kernel?)"
+        nap 0.01
     done
 }
 wait_disk() { await disk "$1" virtio_blk; }
@@ -62,19 +73,21 @@ wait_port() { await port "$1" virtio_console; }
 # The kernel's own words for a failed mount: the last matching line of its log.
 kernel_says() { dmesg | grep -i "$1" | tail -n 1 | sed 's/^\[[^]]*\] //'; }
 
-LOWER=$(wait_disk shed-lower) || exit 1
+wait_disk shed-lower
+LOWER=$NODE
 opts=ro
-i=0
-while [ $i -lt "$NDEV" ]; do
-    d=$(wait_disk "shed-dev$i") || exit 1
-    opts="$opts,device=$d"
-    i=$((i + 1))
+d=0
+while [ $d -lt "$NDEV" ]; do
+    wait_disk "shed-dev$d"
+    opts="$opts,device=$NODE"
+    d=$((d + 1))
 done
 mount -t erofs -o "$opts" "$LOWER" /lower 2> /run/mount.err \
     || fail "mount erofs lower: $(cat /run/mount.err) $(kernel_says erofs)"
+mark lower
 
 if [ "$MODE" = verify ]; then
-    STAT=$(wait_port shed.stat) && SUM=$(wait_port shed.sum) && XATTR=$(wait_port shed.xattr) || exit 1
+    wait_port shed.stat; STAT=$NODE; wait_port shed.sum; SUM=$NODE; wait_port shed.xattr; XATTR=$NODE
     cd /lower || fail "cd /lower"
     export QUOTING_STYLE=literal
     find . -exec /shed/tools/stat --printf='%n\0%f\0%u\0%g\0%s\0%.9Y\0%t\0%T\0%h\0%i\0%N\0' {} + > "$STAT" 2> /run/list.err \
@@ -90,9 +103,9 @@ if [ "$MODE" = verify ]; then
 fi
 
 if [ "$UPPER" = 1 ]; then
-    U=$(wait_disk shed-upper) || exit 1
-    mount -t ext4 "$U" /upper 2> /run/mount.err || fail "mount ext4 upper: $(cat /run/mount.err) $(kernel_says ext4)"
-    mkdir -p /upper/upper /upper/work
+    wait_disk shed-upper
+    mount -t ext4 "$NODE" /upper 2> /run/mount.err || fail "mount ext4 upper: $(cat /run/mount.err) $(kernel_says ext4)"
+    [ -d /upper/upper ] && [ -d /upper/work ] || mkdir -p /upper/upper /upper/work
     mount -t overlay overlay -o lowerdir=/lower,upperdir=/upper/upper,workdir=/upper/work /newroot 2> /run/mount.err \
         || fail "mount overlay: $(cat /run/mount.err) $(kernel_says overlay)"
 else
@@ -106,6 +119,7 @@ done
 mount -t proc proc /newroot/proc 2> /dev/null
 mount -t sysfs sysfs /newroot/sys 2> /dev/null
 mount --bind /dev /newroot/dev 2> /dev/null
+mark upper
 
 ip link set lo up 2> /dev/null
 if [ "$NET" = 1 ]; then
@@ -120,7 +134,19 @@ if [ "$MODE" = init ]; then
     exec switch_root /newroot /sbin/init
 fi
 
-# A shell on the console for `shed console`: the image's own when it has one.
+wait_port shed.ctl; CTL=$NODE; wait_port shed.out; OUT=$NODE; wait_port shed.err; ERR=$NODE
+# shed exec -i: the host's stdin on shed.in; -t: a terminal, shed.tty being a virtconsole (the guest's /dev/hvc0).
+wait_port shed.in; IN=$NODE; wait_port shed.tty; TTY_PORT=$NODE
+mark ports
+exec 3<> "$CTL" 4> "$OUT" 5> "$ERR"
+# debugfs tells whether the host is attached to a port (virtio-ports/vportNpM: host_connected).
+mount -t debugfs debugfs /sys/kernel/debug 2> /dev/null
+mark ready
+# Blocks until the host connects: `shed start` waits for this line.
+echo "READY" >&3
+
+# A shell on the console for `shed console`: the image's own when it has one (started once the host knows the
+# guest is up: under TCG -smp 1 its start-up would delay READY).
 (
     while true; do
         if [ -x /newroot/bin/sh ]; then
@@ -130,17 +156,7 @@ fi
         fi
         sleep 1
     done
-) &
-
-CTL=$(wait_port shed.ctl) && OUT=$(wait_port shed.out) && ERR=$(wait_port shed.err) || exit 1
-exec 3<> "$CTL" 4> "$OUT" 5> "$ERR"
-# shed exec -i: the host's stdin on shed.in; -t: a terminal, shed.tty being a virtconsole (the guest's /dev/hvc0).
-# debugfs tells whether the host is attached to a port (virtio-ports/vportNpM: host_connected).
-IN=$(wait_port shed.in) && TTY_PORT=$(wait_port shed.tty) || exit 1
-mount -t debugfs debugfs /sys/kernel/debug 2> /dev/null
-say "ready"
-# Blocks until the host connects: `shed start` waits for this line.
-echo "READY" >&3
+) 3<&- 4>&- 5>&- &
 
 poweroff_now() {
     kill -TERM -1 2> /dev/null
@@ -245,8 +261,11 @@ tty_attach() {
 # stderr go to their own ports, each framed by NONCE before and after, and its exit code comes back as
 # "D NONCE CODE" on the control port. The host reconnects per call; while nobody is connected reads see EOF.
 while true; do
+    # A guest write blocks until a host connects, so this empty line (the host skips lines it does not expect)
+    # waits for the next client without polling; a read with nobody connected returns EOF at once.
+    echo >&3
     if ! read -r cmd nonce payload <&3; then
-        sleep 0.05
+        nap 0.01
         continue
     fi
     case "$cmd" in

@@ -24,6 +24,20 @@ class ConfigFileTest {
     }
 
     @Test
+    void aSnapshotKeepsTheValuesItReadAndWritesThroughToTheFile() throws Exception {
+        Store store = Store.open(tmp);
+        ConfigFile f = new ConfigFile(store);
+        f.set(ConfigKey.EVICTION_POLICY, "lru");
+        ConfigFile snapshot = f.snapshot();
+        f.set(ConfigKey.EVICTION_POLICY, "manual");
+        assertThat(snapshot.get(ConfigKey.EVICTION_POLICY)).isEqualTo("lru");
+        assertThat(snapshot.load().evictionPolicy()).isEqualTo(EvictionPolicy.LRU);
+        snapshot.set(ConfigKey.CACHE_BUDGET, "1G");
+        assertThat(f.get(ConfigKey.CACHE_BUDGET)).isEqualTo(String.valueOf(1L << 30));
+        assertThat(f.get(ConfigKey.EVICTION_POLICY)).as("set on a snapshot keeps the file's other values").isEqualTo("manual");
+    }
+
+    @Test
     void setValuesRoundTripAndUnsetRestoresTheDefault() throws Exception {
         Store store = Store.open(tmp);
         ConfigFile f = new ConfigFile(store);

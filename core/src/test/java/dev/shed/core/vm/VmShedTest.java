@@ -129,7 +129,10 @@ class VmShedTest {
         lc.sheds().stop("dev");
         assertThat(lc.catalog().isRunning(lc.catalog().shed("dev").orElseThrow())).isFalse();
         Path log = VmFiles.of(lc.catalog().paths("dev").dataDir()).consoleLog();
-        assertThat(Files.readString(log, StandardCharsets.ISO_8859_1)).contains("shed-init: ready");
+        // the boot phases, in order, on the guest's clock (bench/boot.sh reads them)
+        assertThat(Files.readString(log, StandardCharsets.ISO_8859_1)).containsPattern("(?s)shed-init: t=[0-9.]+ init\r?\n.*"
+                + "shed-init: t=[0-9.]+ modules\r?\n.*shed-init: t=[0-9.]+ lower\r?\n.*shed-init: t=[0-9.]+ upper\r?\n.*"
+                + "shed-init: t=[0-9.]+ ports\r?\n.*shed-init: t=[0-9.]+ ready\r?\n");
 
         lc.sheds().start("dev");
         assertThat(exec(store, "dev", List.of(), null, "cat", "/tmp/kept").out()).isEqualTo("kept\n");

@@ -139,18 +139,14 @@ public final class ErofsWriter implements Closeable {
         node.externalDevice = data.device();
         node.externalBlock = data.blockOffset();
         node.frontBlocks = data.blocks();
-        node.extents = data.extents();
-        byte[] tail = data.inlineTail();
+        node.extents = data.extentsShared();   // both immutable here: no node writes to them
+        byte[] tail = data.inlineTailShared();
         node.inlineSize = tail.length;
-        long expected = data.extents() != null ? -1 : ErofsFormat.blocksFor(entry.size() - tail.length);
+        long expected = node.extents != null ? -1 : ErofsFormat.blocksFor(entry.size() - tail.length);
         if (expected >= 0 && expected != data.blocks() || tail.length >= BLOCK) {
             throw new IllegalArgumentException("placement of " + entry.path() + " does not match its size " + entry.size());
         }
-        if (tail.length > 0) {
-            failed = true;
-            pipeline.storeTail(node, spool, tail, tail.length);
-            failed = false;
-        }
+        if (tail.length > 0) node.externalTail = tail;
     }
 
     /** Stats of the finished image; available after {@link #close()}. */

@@ -37,6 +37,16 @@ public record ExternalData(int device, long blockOffset, long blocks, int[] exte
         return inlineTail.clone();
     }
 
+    /** The extents without a copy, for the writer (which only reads them). */
+    int[] extentsShared() {
+        return extents;
+    }
+
+    /** The inline tail without a copy, for the writer (which only reads it). */
+    byte[] inlineTailShared() {
+        return inlineTail;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ExternalData x && device == x.device && blockOffset == x.blockOffset && blocks == x.blocks

@@ -288,7 +288,7 @@ public final class ImageBuilder {
         if (n.dataLayout == ErofsFormat.LAYOUT_FLAT_INLINE) {
             switch (n.type) {
                 case FILE -> {
-                    if (n.externalTail != null) b.put(b.position(), n.externalTail);
+                    if (n.externalTail != null) b.put(b.position(), n.externalTail, n.externalTailOffset, n.inlineSize);
                     else spool.read(n.tailOffset, b.slice(b.position(), n.inlineSize));
                 }
                 case SYMLINK -> b.put(n.symlinkTarget);

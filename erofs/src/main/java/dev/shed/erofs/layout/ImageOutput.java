@@ -44,6 +44,10 @@ final class ImageOutput {
 
     private void put(ByteBuffer src) throws IOException {
         position += src.remaining();
+        if (src.remaining() <= buffer.remaining()) {   // the usual case (records, padding): no slice per write
+            buffer.put(src);
+            return;
+        }
         while (src.hasRemaining()) {
             if (!buffer.hasRemaining()) flush();
             int n = Math.min(buffer.remaining(), src.remaining());

@@ -226,7 +226,8 @@ public final class LayerIndex {
                     extents = new int[p.count(n, 4)];
                     for (int i = 0; i < n; i++) extents[i] = p.u32();
                 }
-                return new ExternalData(device, block, blocks, extents, p.bytes());
+                int tail = p.count(p.u32(), 1);
+                return ExternalData.viewing(device, block, blocks, extents, body, p.take(tail), tail);
             } catch (IllegalArgumentException e) {
                 throw malformed(e);
             }
@@ -234,23 +235,32 @@ public final class LayerIndex {
 
         private ErofsEntry read() {
             nameAt = in.at;
-            in.skip(in.count(in.u32(), 1));
+            in.take(in.count(in.u32(), 1));
             String path = in.str();
             EntryType type = TYPES[in.u8()];
-            ErofsEntry.Builder e = ErofsEntry.builder(path, type).permissions(in.u32()).owner(in.u64(), in.u64())
-                    .mtime(in.u64(), in.u32()).size(in.u64());
-            if (in.u8() != 0) e.linkTarget(in.str());
-            e.device(in.u32(), in.u32());
-            int xattrs = in.u32();
-            for (int i = 0; i < xattrs; i++) e.xattr(in.str(), in.bytes());   // the builder keeps them sorted
+            int permissions = in.u32();
+            long uid = in.u64();
+            long gid = in.u64();
+            long mtime = in.u64();
+            int nanos = in.u32();
+            long size = in.u64();
+            String link = in.u8() != 0 ? in.str() : null;
+            int major = in.u32();
+            int minor = in.u32();
+            int xattrCount = in.u32();
+            java.util.SortedMap<String, byte[]> xattrs = null;
+            if (xattrCount > 0) {
+                xattrs = new java.util.TreeMap<>();
+                for (int i = 0; i < xattrCount; i++) xattrs.put(in.str(), in.bytes());
+            }
             if (type == EntryType.FILE) {
                 placementAt = in.at;
-                in.skip(16);
+                in.take(16);
                 int n = in.u32();
-                if (n >= 0) in.skip(in.count(n, 4) * 4);
-                in.skip(in.count(in.u32(), 1));
+                if (n >= 0) in.take(in.count(n, 4) * 4);
+                in.take(in.count(in.u32(), 1));
             }
-            return e.build();
+            return new ErofsEntry(path, type, permissions, uid, gid, mtime, nanos, size, link, major, minor, xattrs);
         }
 
         private IOException malformed(RuntimeException e) {
@@ -301,11 +311,8 @@ public final class LayerIndex {
             return Arrays.copyOfRange(a, take(n), at);
         }
 
-        void skip(int n) {
-            take(n);
-        }
-
-        private int take(int n) {
+        /** Skips {@code n} bytes; returns where they start. */
+        int take(int n) {
             if (n > a.length - at) throw new IllegalArgumentException("entry past the end");
             int p = at;
             at += n;

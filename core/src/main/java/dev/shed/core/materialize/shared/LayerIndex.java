@@ -145,6 +145,11 @@ public final class LayerIndex {
         } catch (java.nio.file.NoSuchFileException e) {
             return null;
         }
+        return parse(all, layer, key);
+    }
+
+    /** {@link #read} of bytes already in memory (an index just encoded: no reading back what was written). */
+    public static LayerIndex parse(byte[] all, Digest layer, String key) {
         if (all.length < MAGIC.length + 8 + CHECKSUM_BYTES) return null;
         int bodyEnd = all.length - CHECKSUM_BYTES;
         if (crc32c(all, bodyEnd) != ByteBuffer.wrap(all, bodyEnd, CHECKSUM_BYTES).getInt()) return null;

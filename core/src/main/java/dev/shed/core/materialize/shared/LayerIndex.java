@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.zip.CRC32C;
 
 /**
@@ -253,9 +255,9 @@ public final class LayerIndex {
             int major = in.u32();
             int minor = in.u32();
             int xattrCount = in.u32();
-            java.util.SortedMap<String, byte[]> xattrs = null;
+            SortedMap<String, byte[]> xattrs = null;
             if (xattrCount > 0) {
-                xattrs = new java.util.TreeMap<>();
+                xattrs = new TreeMap<>();
                 for (int i = 0; i < xattrCount; i++) xattrs.put(in.str(), in.bytes());
             }
             if (type == EntryType.FILE) {

@@ -48,13 +48,11 @@ public record ErofsEntry(
         if (type != EntryType.FILE && size != 0) {
             throw new IllegalArgumentException("only regular files carry data: " + path);
         }
-        xattrs = xattrs == null ? new TreeMap<>() : new TreeMap<>(xattrs);
+        // most entries have none: one shared empty map instead of a TreeMap and a view per entry
+        xattrs = xattrs == null || xattrs.isEmpty() ? NO_XATTRS : java.util.Collections.unmodifiableSortedMap(new TreeMap<>(xattrs));
     }
 
-    @Override
-    public SortedMap<String, byte[]> xattrs() {
-        return java.util.Collections.unmodifiableSortedMap(xattrs);
-    }
+    private static final SortedMap<String, byte[]> NO_XATTRS = java.util.Collections.emptySortedMap();
 
     /** Convenience builder start for the common fields. */
     public static Builder builder(String path, EntryType type) {
@@ -69,7 +67,8 @@ public record ErofsEntry(
         private long uid, gid, mtimeSeconds, size;
         private int mtimeNanos, devMajor, devMinor;
         private String linkTarget;
-        private final SortedMap<String, byte[]> xattrs = new TreeMap<>();
+        /** Made on the first xattr: most entries have none. */
+        private SortedMap<String, byte[]> xattrs;
 
         private Builder(String path, EntryType type) {
             this.path = path;
@@ -84,7 +83,11 @@ public record ErofsEntry(
         public Builder size(long size) { this.size = size; return this; }
         public Builder linkTarget(String target) { this.linkTarget = target; return this; }
         public Builder device(int major, int minor) { this.devMajor = major; this.devMinor = minor; return this; }
-        public Builder xattr(String name, byte[] value) { this.xattrs.put(name, value.clone()); return this; }
+        public Builder xattr(String name, byte[] value) {
+            if (xattrs == null) xattrs = new TreeMap<>();
+            xattrs.put(name, value.clone());
+            return this;
+        }
         public Builder xattrs(Map<String, byte[]> all) { all.forEach(this::xattr); return this; }
 
         public ErofsEntry build() {

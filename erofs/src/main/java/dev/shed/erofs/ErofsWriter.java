@@ -139,17 +139,15 @@ public final class ErofsWriter implements Closeable {
         node.externalDevice = data.device();
         node.externalBlock = data.blockOffset();
         node.frontBlocks = data.blocks();
-        node.extents = data.extents();
-        byte[] tail = data.inlineTail();
-        node.inlineSize = tail.length;
-        long expected = data.extents() != null ? -1 : ErofsFormat.blocksFor(entry.size() - tail.length);
-        if (expected >= 0 && expected != data.blocks() || tail.length >= BLOCK) {
+        node.extents = data.extentsShared();   // immutable here: no node writes to them
+        node.inlineSize = data.tailLength();
+        long expected = node.extents != null ? -1 : ErofsFormat.blocksFor(entry.size() - node.inlineSize);
+        if (expected >= 0 && expected != data.blocks() || node.inlineSize >= BLOCK) {
             throw new IllegalArgumentException("placement of " + entry.path() + " does not match its size " + entry.size());
         }
-        if (tail.length > 0) {
-            failed = true;
-            pipeline.storeTail(node, spool, tail, tail.length);
-            failed = false;
+        if (node.inlineSize > 0) {
+            node.externalTail = data.tailSource();
+            node.externalTailOffset = data.tailOffset();
         }
     }
 

@@ -134,7 +134,7 @@ public final class Flattener {
             byte[] p = path.getBytes(StandardCharsets.UTF_8);
             boolean isDir = e.type() == EntryType.DIRECTORY;
             if (!isDir && path.isEmpty()) throw new LayerFormatException(layer.digest(), r.currentName(), "the image root must be a directory");
-            boolean wins = wins(p, isDir, l, layer, r.currentName());
+            boolean wins = wins(p, isDir, l, layer, r);
             List<LowerLinks.Request> waiting = null;
             if (!lowerLinks.idle()) {
                 lowerLinks.entryAt(path, e.type(), layer.digest());
@@ -389,7 +389,7 @@ public final class Flattener {
      * Whether an entry of layer {@code l} at {@code p} enters the merged tree, judged against the markers and
      * entries of the layers above it (and duplicates within its own layer).
      */
-    private boolean wins(byte[] p, boolean isDir, int l, LayerBlob layer, String name) throws LayerFormatException {
+    private boolean wins(byte[] p, boolean isDir, int l, LayerBlob layer, LayerEntries r) throws LayerFormatException {
         if (p.length == 0) {
             int f = table.flags(PathTable.ROOT);
             return (f & PathTable.PRESENT) == 0 || table.layer(PathTable.ROOT) == l;
@@ -407,7 +407,7 @@ public final class Flattener {
                 if ((f & PathTable.OPAQUE) != 0) return false;
                 if ((f & PathTable.PRESENT) != 0 && (f & PathTable.DIR) == 0) {
                     if (table.layer(id) < l) return false;
-                    throw new LayerFormatException(layer.digest(), name, "is below '"
+                    throw new LayerFormatException(layer.digest(), r.currentName(), "is below '"
                             + EntryPaths.shorten(new String(p, 0, end, StandardCharsets.UTF_8))
                             + "', which this layer made a non-directory (symlink or file); refusing to write through it");
                 }
@@ -418,13 +418,13 @@ public final class Flattener {
             if ((f & PathTable.PRESENT) != 0) {
                 if (table.layer(id) < l) return false;
                 if (((f & PathTable.DIR) != 0) != isDir) {
-                    throw new LayerFormatException(layer.digest(), name, "appears twice in the layer, once as a directory and once not");
+                    throw new LayerFormatException(layer.digest(), r.currentName(), "appears twice in the layer, once as a directory and once not");
                 }
                 return true; // duplicate within the layer: the later entry wins
             }
             if ((f & PathTable.IMPLIED) != 0 && !isDir) {
                 if (table.layer(id) < l) return false; // an upper layer has entries below: its directory wins
-                throw new LayerFormatException(layer.digest(), name, "is not a directory, but the layer has entries below it");
+                throw new LayerFormatException(layer.digest(), r.currentName(), "is not a directory, but the layer has entries below it");
             }
             return true;
         }

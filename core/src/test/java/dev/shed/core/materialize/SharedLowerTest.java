@@ -1,8 +1,10 @@
 package dev.shed.core.materialize;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shed.core.flatten.TreeSnapshotAccess;
+import dev.shed.core.layer.LayerFormatException;
 import dev.shed.core.oci.Digest;
 import dev.shed.core.oci.Manifest;
 import dev.shed.core.progress.Progress;
@@ -10,6 +12,7 @@ import dev.shed.core.store.Store;
 import dev.shed.core.testing.Integration;
 import dev.shed.core.testing.OciLayoutBuilder;
 import dev.shed.core.testing.Processes;
+import dev.shed.core.testing.TarLayerBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -150,6 +153,25 @@ class SharedLowerTest {
         Files.delete(store.layout().erofsLowerRecord(m));
         assertThat(mat.materialize(m).built()).isTrue();
         assertThat(Files.readAllBytes(idx)).isNotEqualTo(raw);
+    }
+
+    @Test
+    void aMergeRuleBrokenInALayerIsNamedFromItsIndexAndLeavesNoLower() throws Exception {
+        // the data device is built (its layer is a valid tar), then the merge over the index refuses the entry and
+        // names it by its tar name, decoded from the index only for the message
+        OciLayoutBuilder layout = new OciLayoutBuilder(tmp.resolve("store"));
+        var symlinkParent = OciLayoutBuilder.Layer.gzip(new TarLayerBuilder().symlink("etc", "/tmp").file("etc/passwd", "pwned"));
+        Digest m = layout.image("hostile", symlinkParent).digest();
+        Store store = Store.open(layout.dir());
+        Materializer mat = new Materializer(store, shared(MaterializeOptions.Compression.LZ4HC), Progress.NONE);
+        for (int attempt = 0; attempt < 2; attempt++) {   // the second from the device and index the first one left
+            assertThatThrownBy(() -> mat.materialize(m)).isInstanceOf(LayerFormatException.class)
+                    .hasMessageContaining(Digest.of(symlinkParent.bytes()).toString()).hasMessageContaining("'etc/passwd'")
+                    .hasMessageContaining("write through");
+            assertThat(store.layout().erofsLower(m)).doesNotExist();
+            assertThat(store.layout().erofsLowerRecord(m)).doesNotExist();
+        }
+        assertThat(list(store.layout().layerDevicesDir())).hasSize(2);
     }
 
     @Test

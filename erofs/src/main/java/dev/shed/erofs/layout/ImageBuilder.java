@@ -101,7 +101,8 @@ public final class ImageBuilder {
         }
         long[] mapped = placeDevices(end);
 
-        ImageOutput out = new ImageOutput(channel, (inPlace ? tableBlock : FrontRegion.FIRST_BLOCK) * BLOCK);
+        ImageOutput out = new ImageOutput(channel, (inPlace ? tableBlock : FrontRegion.FIRST_BLOCK) * BLOCK,
+                options.uuid().isEmpty());
         for (Node n : files) {
             long bytes = frontBytes(n);
             out.digestCopied(n.contentCrc, bytes);
@@ -267,8 +268,14 @@ public final class ImageBuilder {
         }
     }
 
+    /** The record being encoded: one buffer for all, zeroed per record (a fresh one each was ~12 MB of garbage). */
+    private ByteBuffer recordBuffer = ByteBuffer.allocate(BLOCK);
+
+    /** The record of {@code n}, valid until the next call. */
     private ByteBuffer encodeRecord(Node n, XattrLayout xattrs) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(n.recordSize).order(ByteOrder.LITTLE_ENDIAN);
+        if (recordBuffer.capacity() < n.recordSize) recordBuffer = ByteBuffer.allocate(n.recordSize);
+        Arrays.fill(recordBuffer.array(), 0, n.recordSize, (byte) 0);
+        ByteBuffer b = recordBuffer.clear().limit(n.recordSize).slice().order(ByteOrder.LITTLE_ENDIAN);
         int iu = switch (n.type) {
             case CHAR_DEVICE, BLOCK_DEVICE -> n.rdev;
             case FIFO, SOCKET -> 0;
@@ -280,7 +287,10 @@ public final class ImageBuilder {
         xattrs.writeIbody(b, n.xattrs);
         if (n.dataLayout == ErofsFormat.LAYOUT_FLAT_INLINE) {
             switch (n.type) {
-                case FILE -> spool.read(n.tailOffset, b.slice(b.position(), n.inlineSize));
+                case FILE -> {
+                    if (n.externalTail != null) b.put(b.position(), n.externalTail, n.externalTailOffset, n.inlineSize);
+                    else spool.read(n.tailOffset, b.slice(b.position(), n.inlineSize));
+                }
                 case SYMLINK -> b.put(n.symlinkTarget);
                 case DIRECTORY -> writeDirectoryBlocks(n, null, b);
                 default -> throw new IllegalStateException("inline data on " + n.type);

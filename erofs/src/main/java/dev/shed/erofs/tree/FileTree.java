@@ -18,6 +18,13 @@ public final class FileTree {
     private final Node root;
     private final long defaultMtime;
     private final Map<XattrSet, XattrSet> internedXattrs = new HashMap<>();
+    /**
+     * The directory of the last entry put, and its path: entries mostly arrive grouped by directory (tar order, a
+     * directory walk), and then the path needs no split and no lookup per component. Dropped when a directory is
+     * replaced, since the cached one may be inside the dropped subtree.
+     */
+    private Node lastDir;
+    private String lastDirPath;
 
     public FileTree(long defaultMtime) {
         this.defaultMtime = defaultMtime;
@@ -31,15 +38,34 @@ public final class FileTree {
 
     /** Records the entry and returns its node (fresh, or the existing directory updated in place). */
     public Node put(ErofsEntry e) {
+        String path = e.path();
+        int slash = path.lastIndexOf('/');
+        if (lastDir != null && slash == lastDirPath.length() && path.startsWith(lastDirPath)) {
+            String name = path.substring(slash + 1);
+            validateComponent(path, name);
+            return putChild(lastDir, name, e);
+        }
+        Node node = putWalking(e);
+        if (slash > 0) {
+            lastDir = node.parent;
+            lastDirPath = path.substring(0, slash);
+        }
+        return node;
+    }
+
+    private Node putWalking(ErofsEntry e) {
         String[] parts = e.path().isEmpty() ? new String[0] : e.path().split("/", -1);
-        for (String part : parts) validateComponent(e.path(), part);
         if (parts.length == 0) {
             if (e.type() != EntryType.DIRECTORY) throw new IllegalArgumentException("the root must be a directory");
             apply(root, e);
             return root;
         }
+        // the existing directories along the path were checked when they were made; check the rest before any change
         Node dir = root;
-        for (int i = 0; i < parts.length - 1; i++) {
+        int known = 0;
+        for (Node c; known < parts.length - 1 && (c = dir.children.get(parts[known])) != null && c.isDirectory(); known++) dir = c;
+        for (int i = known; i < parts.length; i++) validateComponent(e.path(), parts[i]);
+        for (int i = known; i < parts.length - 1; i++) {
             Node child = dir.children.get(parts[i]);
             if (child == null) {
                 child = new Node(parts[i], dir, EntryType.DIRECTORY);
@@ -50,10 +76,14 @@ public final class FileTree {
             }
             dir = child;
         }
-        String name = parts[parts.length - 1];
+        return putChild(dir, parts[parts.length - 1], e);
+    }
+
+    private Node putChild(Node dir, String name, ErofsEntry e) {
         Node existing = dir.children.get(name);
         Node node = existing != null && existing.isDirectory() && e.type() == EntryType.DIRECTORY
                 ? existing : new Node(name, dir, e.type());
+        if (existing != null && existing.isDirectory() && node != existing) lastDir = null;   // its subtree is gone
         apply(node, e);
         dir.children.put(node.name, node);
         return node;
@@ -134,7 +164,8 @@ public final class FileTree {
         if (part.isEmpty() || part.equals(".") || part.equals("..") || part.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("invalid path component in " + path);
         }
-        if (part.getBytes(StandardCharsets.UTF_8).length > ErofsFormat.NAME_MAX) {
+        // a char is at most 3 UTF-8 bytes (a surrogate pair, 2 chars, is 4): short names need no encoding
+        if (part.length() * 3 > ErofsFormat.NAME_MAX && part.getBytes(StandardCharsets.UTF_8).length > ErofsFormat.NAME_MAX) {
             throw new IllegalArgumentException("name longer than 255 bytes in " + path);
         }
     }

@@ -56,6 +56,13 @@ public final class Node {
     public boolean external;
     public int externalDevice;
     public long externalBlock;
+    /**
+     * An external file's inline tail ({@link #inlineSize} bytes of this array from {@link #externalTailOffset}, read
+     * only), held here rather than in the spool: it arrives from a layer index that is in memory anyway, and a spool
+     * round trip cost two syscalls per small file.
+     */
+    public byte[] externalTail;
+    public int externalTailOffset;
 
     // ---- layout, filled at close() ----
     public Node resolvedLink;

@@ -16,7 +16,10 @@ public final class XattrSet {
         this.items = items;
     }
 
+    private static final XattrSet NONE = new XattrSet(List.of());
+
     public static XattrSet of(SortedMap<String, byte[]> xattrs) {
+        if (xattrs.isEmpty()) return NONE;   // most entries: no stream pipeline per entry
         return new XattrSet(xattrs.entrySet().stream()
                 .map((Map.Entry<String, byte[]> e) -> new XattrItem(e.getKey(), e.getValue()))
                 .sorted().toList());

@@ -213,7 +213,7 @@ public final class LayerDevices {
             Files.deleteIfExists(idx);           // an old index never vouches for the new device
             AtomicFiles.move(tmpDev, dev);       // the device is complete and synced (DataDeviceWriter.close)
             AtomicFiles.move(tmpIdx, idx);       // only now is it current
-            loaded.put(layer.digest(), LayerIndex.read(idx, layer.digest(), key));
+            loaded.put(layer.digest(), LayerIndex.parse(index, layer.digest(), key));   // what was written, not read back
             task.finish("Device built");
             return new Device(layer.digest(), dev, idx, w.blocks());
         } finally {

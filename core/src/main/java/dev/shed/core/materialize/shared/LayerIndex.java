@@ -13,10 +13,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
 
 /**
  * The index of one layer's data device ({@code <layer-hex>.<key>.erofsdev.idx}): every entry of the layer tar in
@@ -29,18 +30,21 @@ import java.util.Map;
  * entry*: str tar name | str path | u8 type | u32 permissions | u64 uid | u64 gid | s64 mtime | u32 nanos | u64 size
  *         | u8 has-link [str link] | u32 major | u32 minor | u32 xattr count [str name | bytes value]*
  *         | FILE only: u64 device block | u64 blocks | s32 extent count (-1 = flat) [s32 extent]* | bytes inline tail
- * then, after the zstd frame, the sha256 of everything before it (32 bytes)
+ * then, after the zstd frame, the CRC-32C of everything before it (u32)
  * </pre>
- * The body is zstd-compressed (level 3): names, metadata and small files' bytes compress ~3× and an index is read
- * whole anyway. Big-endian; str and bytes are a u32 length and the bytes (strings UTF-8). A file that fails any check (magic,
- * version, checksum, layer, key, truncation) is not an index: the device is rebuilt.
+ * The body is zstd-compressed (level 3): names, metadata and small files' bytes compress ~4.7× and an index is read
+ * whole anyway. Big-endian; str and bytes are a u32 length and the bytes (strings UTF-8). A file that fails any
+ * check (magic, version, checksum, layer, key, truncation) is not an index: the device is rebuilt. The checksum
+ * guards against damage, not forgery (whoever can write the store can write an index): CRC-32C is a JVM intrinsic
+ * from the first call, where SHA-256 (version 2) cost ~0.1 s of a metadata-only build in code the JIT had not
+ * compiled yet.
  */
 public final class LayerIndex {
     private static final byte[] MAGIC = "SHEDLIDX".getBytes(StandardCharsets.US_ASCII);
-    /** Bumped with any change to the encoding above. 2: body zstd-compressed. */
-    public static final int VERSION = 2;
+    /** Bumped with any change to the encoding above. 2: body zstd-compressed. 3: CRC-32C in place of SHA-256. */
+    public static final int VERSION = 3;
     private static final int ZSTD_LEVEL = 3;
-    private static final int DIGEST_BYTES = 32;
+    private static final int CHECKSUM_BYTES = 4;
     private static final EntryType[] TYPES = EntryType.values();
 
     /** One layer entry; {@code data} is the file's placement on the device (device 0), null for other types. */
@@ -50,14 +54,17 @@ public final class LayerIndex {
     private final String key;
     private final long deviceBlocks;
     private final int count;
-    private final ByteBuffer body;
+    /** The decompressed body; entries start at {@code entriesAt}. */
+    private final byte[] body;
+    private final int entriesAt;
 
-    private LayerIndex(Digest layer, String key, long deviceBlocks, int count, ByteBuffer body) {
+    private LayerIndex(Digest layer, String key, long deviceBlocks, int count, byte[] body, int entriesAt) {
         this.layer = layer;
         this.key = key;
         this.deviceBlocks = deviceBlocks;
         this.count = count;
         this.body = body;
+        this.entriesAt = entriesAt;
     }
 
     public Digest layer() {
@@ -89,9 +96,9 @@ public final class LayerIndex {
             out.flush();
             byte[] plain = body.toByteArray();
             byte[] packed = Zstd.compress(plain, ZSTD_LEVEL);
-            ByteBuffer file = ByteBuffer.allocate(MAGIC.length + 8 + packed.length + DIGEST_BYTES);
+            ByteBuffer file = ByteBuffer.allocate(MAGIC.length + 8 + packed.length + CHECKSUM_BYTES);
             file.put(MAGIC).putInt(VERSION).putInt(plain.length).put(packed);
-            file.put(sha256(file.array(), file.position()));
+            file.putInt(crc32c(file.array(), file.position()));
             return file.array();
         } catch (IOException e) {
             throw new IllegalStateException("in-memory write failed", e);
@@ -140,9 +147,14 @@ public final class LayerIndex {
         } catch (java.nio.file.NoSuchFileException e) {
             return null;
         }
-        if (all.length < MAGIC.length + 8 + DIGEST_BYTES) return null;
-        int bodyEnd = all.length - DIGEST_BYTES;
-        if (!Arrays.equals(sha256(all, bodyEnd), 0, DIGEST_BYTES, all, bodyEnd, all.length)) return null;
+        return parse(all, layer, key);
+    }
+
+    /** {@link #read} of bytes already in memory (an index just encoded: no reading back what was written). */
+    public static LayerIndex parse(byte[] all, Digest layer, String key) {
+        if (all.length < MAGIC.length + 8 + CHECKSUM_BYTES) return null;
+        int bodyEnd = all.length - CHECKSUM_BYTES;
+        if (crc32c(all, bodyEnd) != ByteBuffer.wrap(all, bodyEnd, CHECKSUM_BYTES).getInt()) return null;
         ByteBuffer head = ByteBuffer.wrap(all, 0, bodyEnd);
         try {
             byte[] magic = new byte[MAGIC.length];
@@ -153,66 +165,166 @@ public final class LayerIndex {
             byte[] plain = new byte[length];
             long n = Zstd.decompressByteArray(plain, 0, length, all, head.position(), bodyEnd - head.position());
             if (n != length) return null;
-            ByteBuffer b = ByteBuffer.wrap(plain);
-            if (!str(b).equals(layer.toString()) || !str(b).equals(key)) return null;
-            long blocks = b.getLong();
-            int count = b.getInt();
-            return new LayerIndex(layer, key, blocks, count, b.slice());
+            Input in = new Input(plain, 0);
+            if (!in.str().equals(layer.toString()) || !in.str().equals(key)) return null;
+            long blocks = in.u64();
+            int count = in.u32();
+            return new LayerIndex(layer, key, blocks, count, plain, in.at);
         } catch (BufferUnderflowException | IllegalArgumentException | com.github.luben.zstd.ZstdException e) {
             return null;
         }
     }
 
-    /** The entries in tar order. */
-    public Cursor entries() {
-        return new Cursor(body.duplicate(), count);
+    /** The entries in tar order, each file placed on device {@code device} of the image being built. */
+    public Cursor entries(int device) {
+        return new Cursor(new Input(body, entriesAt), count, device);
     }
 
-    /** Reads entries one at a time. */
+    /**
+     * Reads entries one at a time. An entry's tar name (for error messages) and a file's placement (for a file the
+     * merge keeps) are decoded only when asked for: most of a lower layer's files are hidden in a merge.
+     */
     public final class Cursor {
-        private final ByteBuffer b;
+        private final Input in;
+        private final int device;
         private int left;
+        private int nameAt = -1;
+        private int placementAt = -1;
 
-        private Cursor(ByteBuffer b, int count) {
-            this.b = b;
+        private Cursor(Input in, int count, int device) {
+            this.in = in;
             this.left = count;
+            this.device = device;
         }
 
         /** The next entry, or null at the end. */
-        public Entry next() throws IOException {
+        public ErofsEntry next() throws IOException {
+            nameAt = -1;
+            placementAt = -1;
             if (left == 0) return null;
             left--;
             try {
-                return read(b);
-            } catch (BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
-                throw new IOException("index of layer " + layer + " is malformed: " + e.getMessage(), e);
+                return read();
+            } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+                throw malformed(e);
             }
+        }
+
+        /** The tar name of the entry {@link #next} returned last (null before the first). */
+        public String tarName() throws IOException {
+            if (nameAt < 0) return null;
+            try {
+                return new Input(body, nameAt).str();
+            } catch (IllegalArgumentException e) {
+                throw malformed(e);
+            }
+        }
+
+        /** Where the data of the file {@link #next} returned last sits on the device. */
+        public ExternalData placement() throws IOException {
+            if (placementAt < 0) throw new IllegalStateException("the current entry is not a regular file");
+            Input p = new Input(body, placementAt);
+            try {
+                long block = p.u64();
+                long blocks = p.u64();
+                int n = p.u32();
+                int[] extents = null;
+                if (n >= 0) {
+                    extents = new int[p.count(n, 4)];
+                    for (int i = 0; i < n; i++) extents[i] = p.u32();
+                }
+                int tail = p.count(p.u32(), 1);
+                return ExternalData.viewing(device, block, blocks, extents, body, p.take(tail), tail);
+            } catch (IllegalArgumentException e) {
+                throw malformed(e);
+            }
+        }
+
+        private ErofsEntry read() {
+            nameAt = in.at;
+            in.take(in.count(in.u32(), 1));
+            String path = in.str();
+            EntryType type = TYPES[in.u8()];
+            int permissions = in.u32();
+            long uid = in.u64();
+            long gid = in.u64();
+            long mtime = in.u64();
+            int nanos = in.u32();
+            long size = in.u64();
+            String link = in.u8() != 0 ? in.str() : null;
+            int major = in.u32();
+            int minor = in.u32();
+            int xattrCount = in.u32();
+            SortedMap<String, byte[]> xattrs = null;
+            if (xattrCount > 0) {
+                xattrs = new TreeMap<>();
+                for (int i = 0; i < xattrCount; i++) xattrs.put(in.str(), in.bytes());
+            }
+            if (type == EntryType.FILE) {
+                placementAt = in.at;
+                in.take(16);
+                int n = in.u32();
+                if (n >= 0) in.take(in.count(n, 4) * 4);
+                in.take(in.count(in.u32(), 1));
+            }
+            return new ErofsEntry(path, type, permissions, uid, gid, mtime, nanos, size, link, major, minor, xattrs);
+        }
+
+        private IOException malformed(RuntimeException e) {
+            return new IOException("index of layer " + layer + " is malformed: " + e.getMessage(), e);
         }
     }
 
-    private static Entry read(ByteBuffer b) {
-        String tarName = str(b);
-        String path = str(b);
-        EntryType type = TYPES[b.get()];
-        ErofsEntry.Builder e = ErofsEntry.builder(path, type).permissions(b.getInt()).owner(b.getLong(), b.getLong())
-                .mtime(b.getLong(), b.getInt()).size(b.getLong());
-        if (b.get() != 0) e.linkTarget(str(b));
-        e.device(b.getInt(), b.getInt());
-        int xattrs = b.getInt();
-        for (int i = 0; i < xattrs; i++) e.xattr(str(b), bytes(b));   // the builder keeps them sorted
-        ExternalData data = null;
-        if (type == EntryType.FILE) {
-            long block = b.getLong();
-            long blocks = b.getLong();
-            int n = b.getInt();
-            int[] extents = null;
-            if (n >= 0) {
-                extents = new int[n];
-                for (int i = 0; i < n; i++) extents[i] = b.getInt();
-            }
-            data = new ExternalData(0, block, blocks, extents, bytes(b));
+    /**
+     * Big-endian reads straight from the body array: an index is decoded once per build, in code the JIT has not
+     * compiled yet, where each ByteBuffer accessor is a deep chain of calls. Overruns throw.
+     */
+    private static final class Input {
+        private final byte[] a;
+        private int at;
+
+        Input(byte[] a, int at) {
+            this.a = a;
+            this.at = at;
         }
-        return new Entry(tarName, e.build(), data);
+
+        int u8() {
+            if (at >= a.length) throw new IllegalArgumentException("entry past the end");
+            return a[at++] & 0xff;
+        }
+
+        int u32() {
+            int p = take(4);
+            return (a[p] & 0xff) << 24 | (a[p + 1] & 0xff) << 16 | (a[p + 2] & 0xff) << 8 | (a[p + 3] & 0xff);
+        }
+
+        long u64() {
+            return (long) u32() << 32 | (u32() & 0xffffffffL);
+        }
+
+        /** A length or count of {@code n} items of {@code size} bytes that must still fit the body. */
+        int count(int n, int size) {
+            if (n < 0 || (long) n * size > a.length - at) throw new IllegalArgumentException("length " + n + " past the end");
+            return n;
+        }
+
+        String str() {
+            int n = count(u32(), 1);
+            return new String(a, take(n), n, StandardCharsets.UTF_8);
+        }
+
+        byte[] bytes() {
+            int n = count(u32(), 1);
+            return Arrays.copyOfRange(a, take(n), at);
+        }
+
+        /** Skips {@code n} bytes; returns where they start. */
+        int take(int n) {
+            if (n > a.length - at) throw new IllegalArgumentException("entry past the end");
+            int p = at;
+            at += n;
+            return p;
+        }
     }
 
     private static void str(DataOutputStream out, String s) throws IOException {
@@ -224,33 +336,9 @@ public final class LayerIndex {
         out.write(v);
     }
 
-    /** Decodes straight from the buffer's array: no intermediate byte[] per name. */
-    private static String str(ByteBuffer b) {
-        int n = length(b);
-        String s = new String(b.array(), b.arrayOffset() + b.position(), n, StandardCharsets.UTF_8);
-        b.position(b.position() + n);
-        return s;
-    }
-
-    private static byte[] bytes(ByteBuffer b) {
-        byte[] v = new byte[length(b)];
-        b.get(v);
-        return v;
-    }
-
-    private static int length(ByteBuffer b) {
-        int n = b.getInt();
-        if (n < 0 || n > b.remaining()) throw new IllegalArgumentException("length " + n + " past the end");
-        return n;
-    }
-
-    private static byte[] sha256(byte[] data, int length) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(data, 0, length);
-            return md.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    private static int crc32c(byte[] data, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(data, 0, length);
+        return (int) crc.getValue();
     }
 }

@@ -66,28 +66,28 @@ public final class MetadataImageBuilder {
     /** A layer's entries read from its index; files are handed over as their placement on the layer's device. */
     private static final class IndexEntries implements LayerEntries {
         private final LayerIndex.Cursor cursor;
-        private final int slot;
-        private LayerIndex.Entry current;
 
         IndexEntries(LayerIndex index, int slot) {
-            this.cursor = index.entries();
-            this.slot = slot;
+            this.cursor = index.entries(slot);
         }
 
         @Override
         public ErofsEntry next() throws IOException {
-            current = cursor.next();
-            return current == null ? null : current.entry();
+            return cursor.next();
         }
 
         @Override
         public String currentName() {
-            return current == null ? null : current.tarName();
+            try {
+                return cursor.tarName();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
 
         @Override
         public void sendFile(FlattenSink sink, ErofsEntry as) throws IOException {
-            sink.add(as, current.data().onDevice(slot));
+            sink.add(as, cursor.placement());
         }
 
         @Override

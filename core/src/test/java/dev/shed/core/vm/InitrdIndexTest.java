@@ -63,7 +63,7 @@ class InitrdIndexTest {
         }
         Path busybox = tmp.resolve("busybox");
         Files.copy(Path.of("/bin/busybox"), busybox);
-        BootFiles boot = new BootFiles(new VmSettings(null, null, null, busybox, 256L << 20), tmp.resolve("cache"));
+        BootFiles boot = new BootFiles(new VmSettings(java.util.Map.of("vm.busybox", busybox), 256L << 20).forArch(GuestArch.AMD64), tmp.resolve("cache"));
         GuestKernel guest = new GuestKernel(kernel, tree, null, "test");
 
         Path first = boot.initrd(guest, false, false);

@@ -81,16 +81,18 @@ class BootVerifyCommandTest {
 
     @Test
     void aLowerOfAnotherImageOrOneTheKernelRefusesFails() throws Exception {
-        Path otherLower = Path.of(shed("image", "materialize", "-q", "other").out().strip());
+        Result materialized = shed("image", "materialize", "-q", "other");
+        assertThat(materialized.exit()).as(materialized.err()).isZero();
+        Path otherLower = Path.of(materialized.out().strip());
         Result wrong = shed("image", "verify", "sink", "--boot", "--lower", otherLower.toString());
-        assertThat(wrong.exit()).isEqualTo(1);
+        assertThat(wrong.exit()).as(wrong.out() + wrong.err()).isEqualTo(1);
         assertThat(wrong.out()).contains("/usr/sbin/ping: missing in the guest", "/data/keep: missing in the guest",
                 "/etc/passwd: sha256 ", "/etc/passwd: size 26 expected, guest has 13");
         assertThat(wrong.out().lines().reduce((a, c) -> c).orElseThrow()).matches("\\d+ entries, [1-9]\\d* differences");
 
         Path garbage = Files.write(tmp.resolve("garbage.erofs"), new byte[1 << 20]);
         Result refused = shed("image", "verify", "sink", "--boot", "--lower", garbage.toString());
-        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.exit()).as(refused.out() + refused.err()).isEqualTo(1);
         assertThat(refused.errLines()).hasSize(2); // the TCG warning, then the error
         assertThat(refused.errLines().get(1)).startsWith("shed: error: the guest did not list the lower: guest: mount erofs lower:");
     }

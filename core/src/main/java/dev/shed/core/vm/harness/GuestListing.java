@@ -20,29 +20,44 @@ public final class GuestListing {
 
     public static Map<String, TreeEntry> parse(byte[] stat, byte[] sums, byte[] xattrDump) throws IOException {
         Map<String, String> hashes = sums(sums);
-        Map<String, Map<String, String>> xattrs = xattrs(xattrDump);
+        Map<String, Map<String, String>> xattrs;
+        try {
+            xattrs = xattrs(xattrDump);
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            throw new IOException("guest listing: malformed getfattr output (" + e.getMessage() + ")");
+        }
         List<String> f = fields(stat);
         if (f.size() % 11 != 0) throw new IOException("guest listing: " + f.size() + " stat fields, not a multiple of 11 (truncated?)");
         Map<String, TreeEntry> out = new TreeMap<>();
         for (int i = 0; i < f.size(); i += 11) {
-            String name = f.get(i);
-            String path = path(name);
-            int raw = Integer.parseInt(f.get(i + 1), 16);
-            char type = type(raw & 0xF000, name);
-            String link = null;
-            if (type == 'l') {
-                String n = f.get(i + 10);
-                String prefix = name + " -> ";
-                if (!n.startsWith(prefix)) throw new IOException("guest listing: unexpected %N for " + name + ": " + n);
-                link = n.substring(prefix.length());
+            try {
+                entry(f, i, hashes, xattrs, out);
+            } catch (NumberFormatException e) {
+                // a garbled listing is the guest's fault, not the user's input: an I/O error naming the entry
+                throw new IOException("guest listing: malformed stat fields for " + f.get(i) + ": " + f.subList(i + 1, i + 11));
             }
-            out.put(path, new TreeEntry(path, type, raw & 07777, Long.parseLong(f.get(i + 2)), Long.parseLong(f.get(i + 3)),
-                    Long.parseLong(f.get(i + 4)), nanos(f.get(i + 5)), link,
-                    Integer.parseInt(f.get(i + 6), 16), Integer.parseInt(f.get(i + 7), 16),
-                    xattrs.getOrDefault(path, Map.of()), type == 'f' ? hashes.get(path) : null,
-                    Long.parseLong(f.get(i + 9)), true));
         }
         return out;
+    }
+
+    private static void entry(List<String> f, int i, Map<String, String> hashes, Map<String, Map<String, String>> xattrs,
+            Map<String, TreeEntry> out) throws IOException {
+        String name = f.get(i);
+        String path = path(name);
+        int raw = Integer.parseInt(f.get(i + 1), 16);
+        char type = type(raw & 0xF000, name);
+        String link = null;
+        if (type == 'l') {
+            String n = f.get(i + 10);
+            String prefix = name + " -> ";
+            if (!n.startsWith(prefix)) throw new IOException("guest listing: unexpected %N for " + name + ": " + n);
+            link = n.substring(prefix.length());
+        }
+        out.put(path, new TreeEntry(path, type, raw & 07777, Long.parseLong(f.get(i + 2)), Long.parseLong(f.get(i + 3)),
+                Long.parseLong(f.get(i + 4)), nanos(f.get(i + 5)), link,
+                Integer.parseInt(f.get(i + 6), 16), Integer.parseInt(f.get(i + 7), 16),
+                xattrs.getOrDefault(path, Map.of()), type == 'f' ? hashes.get(path) : null,
+                Long.parseLong(f.get(i + 9)), true));
     }
 
     static String path(String findName) {

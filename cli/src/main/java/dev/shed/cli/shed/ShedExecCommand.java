@@ -2,6 +2,7 @@ package dev.shed.cli.shed;
 
 import dev.shed.cli.GlobalOptions;
 import dev.shed.core.lifecycle.Lifecycle;
+import dev.shed.core.store.Store;
 import dev.shed.core.vm.ExecRequest.TerminalSize;
 import dev.shed.core.vm.VmExec;
 import java.io.FileDescriptor;
@@ -62,8 +63,8 @@ public final class ShedExecCommand implements Callable<Integer> {
             throw new IllegalArgumentException("shed exec -it: stdin is not a terminal (the input device is not a TTY); use -i without -t to pipe input");
         }
         TerminalSize size = tty ? HostTerminal.size() : null;
-        Lifecycle lc = Lifecycles.open();
-        VmExec exec = new VmExec(GlobalOptions.openStore(), lc.catalog());
+        Store store = GlobalOptions.openStore();
+        VmExec exec = new VmExec(store, Lifecycle.catalog(store));
         exec.running(name); // a stopped or unknown shed fails before the terminal goes raw
         spec.commandLine().getOut().flush();
         spec.commandLine().getErr().flush();

@@ -2,6 +2,8 @@ package dev.shed.cli.shed;
 
 import dev.shed.cli.GlobalOptions;
 import dev.shed.core.lifecycle.Lifecycle;
+import dev.shed.core.shed.Shed;
+import dev.shed.core.store.Store;
 import dev.shed.core.vm.ExecRequest.TerminalSize;
 import dev.shed.core.vm.VmExec;
 import java.io.FileDescriptor;
@@ -62,9 +64,9 @@ public final class ShedExecCommand implements Callable<Integer> {
             throw new IllegalArgumentException("shed exec -it: stdin is not a terminal (the input device is not a TTY); use -i without -t to pipe input");
         }
         TerminalSize size = tty ? HostTerminal.size() : null;
-        Lifecycle lc = Lifecycles.open();
-        VmExec exec = new VmExec(GlobalOptions.openStore(), lc.catalog());
-        exec.running(name); // a stopped or unknown shed fails before the terminal goes raw
+        Store store = GlobalOptions.openStore();
+        VmExec exec = new VmExec(store, Lifecycle.catalog(store));
+        Shed shed = exec.running(name); // a stopped or unknown shed fails before the terminal goes raw
         spec.commandLine().getOut().flush();
         spec.commandLine().getErr().flush();
         // raw descriptors: the command's bytes reach the caller unchanged and unbuffered
@@ -73,7 +75,7 @@ public final class ShedExecCommand implements Callable<Integer> {
             if (terminal.isPresent()) terminal.get().raw();
             try {
                 VmExec.Options options = new VmExec.Options(env, workdir, user, size, tty ? HostTerminal.resizes() : null);
-                return exec.exec(name, command, options, in, out, err);
+                return exec.exec(shed, command, options, in, out, err);
             } finally {
                 if (terminal.isPresent()) terminal.get().close();
             }

@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +17,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -162,19 +165,35 @@ public final class ExecClient {
         }
     }
 
-    /** Reads lines until one starts with {@code prefix}; other lines (stale answers) are skipped. */
+    /**
+     * Reads lines until one starts with {@code prefix}; other lines (stale answers) are skipped. With a timeout
+     * the reads wait in a selector, so a line is taken as soon as it arrives (a 20 ms poll added 10 ms on average
+     * to every {@code shed start}'s READY).
+     */
     private static String awaitLine(SocketChannel ch, String prefix, Duration timeout) throws IOException {
-        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        if (timeout == null) return readLine(ch, prefix, null, 0);
+        ch.configureBlocking(false);
+        try (Selector selector = Selector.open()) {
+            ch.register(selector, SelectionKey.OP_READ);
+            String line = readLine(ch, prefix, selector, System.nanoTime() + timeout.toNanos());
+            if (line == null) throw new IOException("the guest did not answer within " + timeout.toSeconds() + "s");
+            return line;
+        }
+    }
+
+    /** The first line starting with {@code prefix}; null once {@code deadline} passed (non-blocking reads only). */
+    private static String readLine(SocketChannel ch, String prefix, Selector selector, long deadline) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         ByteBuffer one = ByteBuffer.allocate(1);
-        if (timeout != null) ch.configureBlocking(false);
         while (true) {
             one.clear();
             int n = ch.read(one);
             if (n < 0) throw new IOException("the VM closed the control channel (did the guest stop?)");
             if (n == 0) {
-                if (System.nanoTime() > deadline) throw new IOException("the guest did not answer within " + timeout.toSeconds() + "s");
-                sleep();
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return null;
+                selector.selectedKeys().clear();
+                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
                 continue;
             }
             byte c = one.get(0);
@@ -216,15 +235,6 @@ public final class ExecClient {
     private static void join(Thread t) throws IOException {
         try {
             t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-    }
-
-    private static void sleep() throws IOException {
-        try {
-            Thread.sleep(20);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);

@@ -71,10 +71,15 @@ public record ExecRequest(List<String> command, Map<String, String> env, String 
 
     /** The shell line for the guest init. */
     public String script() {
+        return script(ROOT);
+    }
+
+    /** The same line for an image root mounted at {@code root} (a host test runs it in a chroot there). */
+    String script(String root) {
         List<String> words = new ArrayList<>();
         // the size the host's terminal has, set before the command starts (a failure leaves the default 0x0)
         if (tty != null) words.addAll(List.of("/bin/busybox", "stty", "rows", "" + tty.rows(), "cols", "" + tty.cols(), "2>/dev/null;"));
-        words.addAll(List.of("exec", "/bin/busybox", "nsenter", "-r" + ROOT, quote("-w" + ROOT + workdir), "-F", "--",
+        words.addAll(List.of("exec", "/bin/busybox", "nsenter", quote("-r" + root), quote("-w" + root + workdir), "-F", "--",
                 "/proc/1/root/bin/busybox", "sh", "-c", quote(USER_SCRIPT), "shed-exec", quote(user), quote(where)));
         env.forEach((k, v) -> words.add(quote(k + "=" + v)));
         words.add("--");

@@ -47,7 +47,13 @@ public final class VmExec {
     /** Returns the command's exit code. {@code stdin}: streamed to the command, or null for none (/dev/null). */
     public int exec(String name, List<String> command, Options options, InputStream stdin, OutputStream stdout,
                     OutputStream stderr) throws IOException {
-        Shed shed = running(name);
+        return exec(running(name), command, options, stdin, stdout, stderr);
+    }
+
+    /** As {@link #exec(String, List, Options, InputStream, OutputStream, OutputStream)} for a shed {@link #running} returned. */
+    public int exec(Shed shed, List<String> command, Options options, InputStream stdin, OutputStream stdout,
+                    OutputStream stderr) throws IOException {
+        String name = shed.name();
         ImageRuntimeConfig config = ImageRuntimeConfig.of(store.blobs(), shed.manifest());
         ExecRequest request = ExecRequest.of(command, config, options.env(), options.workdir(), options.user(),
                 "shed " + name + " (image " + shed.image() + ")", options.tty());

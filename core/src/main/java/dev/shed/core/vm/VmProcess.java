@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A shed's QEMU process, known by its pid file and confirmed in /proc: the pid must belong to a live process
@@ -17,20 +18,30 @@ public final class VmProcess {
 
     /** The live QEMU behind {@code pidFile}, if any. */
     public static Optional<ProcessHandle> find(Path pidFile) {
+        OptionalLong pid = pid(pidFile);
+        return pid.isEmpty() ? Optional.empty() : ProcessHandle.of(pid.getAsLong()).filter(ProcessHandle::isAlive);
+    }
+
+    /** Whether QEMU behind {@code pidFile} runs: /proc alone, without ProcessHandle's set-up (shed exec asks). */
+    public static boolean isRunning(Path pidFile) {
+        return pid(pidFile).isPresent();
+    }
+
+    /** The pid in {@code pidFile} if /proc shows a process of that pid whose command line names the file. */
+    private static OptionalLong pid(Path pidFile) {
         long pid;
         try {
             pid = Long.parseLong(Files.readString(pidFile).strip());
         } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
+            return OptionalLong.empty();
         }
-        Optional<ProcessHandle> h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-        if (h.isEmpty()) return Optional.empty();
         try {
+            // gone: no such file; a zombie: an empty command line
             byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
             String args = new String(cmdline, StandardCharsets.UTF_8);
-            return args.contains("\0" + pidFile + "\0") || args.endsWith("\0" + pidFile) ? h : Optional.empty();
+            return args.contains("\0" + pidFile + "\0") || args.endsWith("\0" + pidFile) ? OptionalLong.of(pid) : OptionalLong.empty();
         } catch (IOException e) {
-            return Optional.empty();
+            return OptionalLong.empty();
         }
     }
 

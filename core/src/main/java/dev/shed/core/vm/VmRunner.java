@@ -1,5 +1,6 @@
 package dev.shed.core.vm;
 
+import dev.shed.core.config.ConfigFile;
 import dev.shed.core.materialize.Lower;
 import dev.shed.core.oci.Digest;
 import dev.shed.core.oci.Manifest;
@@ -29,14 +30,21 @@ public final class VmRunner implements ShedRunner {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final Store store;
-    private final VmSettings settings;
     private final Consumer<String> warnings;
+    private VmSettings settings;
 
-    /** {@code warnings}: where one-line warnings go (TCG). */
-    public VmRunner(Store store, VmSettings settings, Consumer<String> warnings) {
+    /**
+     * {@code warnings}: where one-line warnings go (TCG). The vm.* settings are read from the store's config when a
+     * VM starts: asking whether one runs (shed exec, ls) needs none of them.
+     */
+    public VmRunner(Store store, Consumer<String> warnings) {
         this.store = store;
-        this.settings = settings;
         this.warnings = warnings;
+    }
+
+    private VmSettings settings() throws IOException {
+        if (settings == null) settings = VmSettings.load(new ConfigFile(store).snapshot());
+        return settings;
     }
 
     public static Duration bootTimeout(Accel accel) {
@@ -73,10 +81,10 @@ public final class VmRunner implements ShedRunner {
         Files.deleteIfExists(f.consoleLog());
 
         GuestArch arch = GuestArch.ofImage(store.blobs(), shed.manifest());
-        GuestKernel kernel = new KernelLocator(store.blobs(), settings.forArch(arch)).locate(manifest(shed.manifest()).annotations());
+        GuestKernel kernel = new KernelLocator(store.blobs(), settings().forArch(arch)).locate(manifest(shed.manifest()).annotations());
         List<PortMapping> publish = new ArrayList<>();
         for (String p : shed.vm().publish()) publish.add(PortMapping.parse(p));
-        Path initrd = new BootFiles(settings.forArch(arch), initrdCache()).initrd(kernel, !publish.isEmpty(), false);
+        Path initrd = new BootFiles(settings().forArch(arch), initrdCache()).initrd(kernel, !publish.isEmpty(), false);
 
         List<VmLaunch.Disk> disks = new ArrayList<>();
         disks.add(new VmLaunch.Disk(lower, "shed-lower", true));
@@ -87,7 +95,7 @@ public final class VmRunner implements ShedRunner {
         VmLaunch launch = new VmLaunch("shed-" + shed.name(), kernel.kernel(), initrd,
                 List.of("shed.mode=" + (shed.vm().init() ? "init" : "exec"), "shed.devices=" + devices.size(), "shed.upper=1",
                         "shed.net=" + (publish.isEmpty() ? 0 : 1)),
-                settings.memoryBytes(), disks,
+                settings().memoryBytes(), disks,
                 List.of(VmLaunch.Port.socket("shed.ctl", f.controlSocket()), VmLaunch.Port.socket("shed.out", f.stdoutSocket()),
                         VmLaunch.Port.socket("shed.err", f.stderrSocket()), VmLaunch.Port.socket("shed.in", f.stdinSocket()),
                         VmLaunch.Port.terminal("shed.tty", f.terminalSocket())),
@@ -166,7 +174,7 @@ public final class VmRunner implements ShedRunner {
 
     @Override
     public boolean isRunning(Shed shed, ShedPaths paths) {
-        return VmProcess.find(VmFiles.of(paths.dataDir()).pidFile()).isPresent();
+        return VmProcess.isRunning(VmFiles.of(paths.dataDir()).pidFile());
     }
 
     @Override

@@ -107,7 +107,17 @@ public final class BootVerifier {
         } catch (IOException e) {
             throw new IOException(arch.qemuBinary() + " is not installed (Debian: apt-get install " + arch.qemuPackage() + ")");
         }
-        if (!VmProcess.awaitExit(p.toHandle(), timeout)) {
+        // waitFor, not a ProcessHandle poll: the handle can report the child gone before the JDK's reaper has
+        // recorded its exit code, and exitValue() then throws IllegalThreadStateException ("process hasn't exited")
+        boolean exited;
+        try {
+            exited = p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            VmProcess.kill(p.toHandle(), Duration.ofSeconds(5));
+            throw new IOException("interrupted while the verify VM ran", e);
+        }
+        if (!exited) {
             VmProcess.kill(p.toHandle(), Duration.ofSeconds(5));
             throw new IOException("the verify VM did not finish within " + timeout.toSeconds() + "s");
         }

@@ -1,7 +1,10 @@
 package dev.shed.cli.shed;
 
+import dev.shed.cli.GlobalOptions;
 import dev.shed.core.lifecycle.Lifecycle;
 import dev.shed.core.shed.Shed;
+import dev.shed.core.shed.ShedCatalog;
+import dev.shed.core.store.Store;
 import dev.shed.core.vm.ExecClient;
 import dev.shed.core.vm.VmExec;
 import dev.shed.core.vm.VmFiles;
@@ -31,9 +34,10 @@ public final class ShedConsoleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Lifecycle lc = Lifecycles.open();
-        Shed shed = new VmExec(dev.shed.cli.GlobalOptions.openStore(), lc.catalog()).running(name);
-        VmFiles files = VmFiles.of(lc.catalog().paths(shed.name()).dataDir());
+        Store store = GlobalOptions.openStore();
+        ShedCatalog catalog = Lifecycle.catalog(store); // the shed records only: console needs no lowers or config
+        Shed shed = new VmExec(store, catalog).running(name);
+        VmFiles files = VmFiles.of(catalog.paths(shed.name()).dataDir());
         java.util.Optional<HostTerminal> terminal = HostTerminal.onStdin();
         spec.commandLine().getErr().println("Attached to " + name + "'s console; Ctrl-] detaches.");
         spec.commandLine().getErr().flush();

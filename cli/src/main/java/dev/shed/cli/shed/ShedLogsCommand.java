@@ -1,7 +1,9 @@
 package dev.shed.cli.shed;
 
+import dev.shed.cli.GlobalOptions;
 import dev.shed.core.lifecycle.Lifecycle;
 import dev.shed.core.shed.Shed;
+import dev.shed.core.shed.ShedCatalog;
 import dev.shed.core.shed.ShedNotFoundException;
 import dev.shed.core.vm.VmFiles;
 import java.io.FileDescriptor;
@@ -30,10 +32,10 @@ public final class ShedLogsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Lifecycle lc = Lifecycles.open();
-        Shed shed = lc.catalog().shed(name).orElseThrow(() -> new ShedNotFoundException("no such shed: " + name));
+        ShedCatalog catalog = Lifecycle.catalog(GlobalOptions.openStore()); // the shed records only
+        Shed shed = catalog.shed(name).orElseThrow(() -> new ShedNotFoundException("no such shed: " + name));
         if (!shed.isVm()) throw new IllegalArgumentException("shed " + name + " uses the mount runtime: it has no console");
-        Path log = VmFiles.of(lc.catalog().paths(name).dataDir()).consoleLog();
+        Path log = VmFiles.of(catalog.paths(name).dataDir()).consoleLog();
         if (!Files.exists(log)) return 0; // never booted
         FileOutputStream out = new FileOutputStream(FileDescriptor.out);
         byte[] buf = new byte[64 << 10];
@@ -44,7 +46,7 @@ public final class ShedLogsCommand implements Callable<Integer> {
                     out.write(buf, 0, n);
                     continue;
                 }
-                if (!follow || !lc.catalog().isRunning(shed)) break;
+                if (!follow || !catalog.isRunning(shed)) break;
                 Thread.sleep(200);
             }
         }
